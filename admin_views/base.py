@@ -1,0 +1,332 @@
+"""PortalModelView: what every record type gets from one declaration.
+
+Login required, Vietnamese forms and formats, accent-insensitive search,
+ajax pickers for large catalogues, lists without per-row queries, optimistic
+locking, transactions around a save with its inline children, and deletes
+that refuse to cascade. Scoping to the user's organisation hooks in through
+`get_query` and `scope_lookup`, which every read path here goes through.
+"""
+from flask import flash, redirect, request, url_for
+from flask_admin.actions import action
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.form import save_inline
+from flask_login import current_user
+from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from admin_views.fields import PortalConverter
+from admin_views.formatters import FORMATTERS, number_column
+from admin_views.forms import PortalForm
+from admin_views.lookups import PortalLookup
+from models import AdministrativeUnit, Member, Organisation, Village, db
+from models.search import search_condition
+
+# Catalogues too large for a <select>: picked through ajax search instead.
+LOOKUP_MODELS = (Organisation, Village, AdministrativeUnit, Member)
+
+HIDDEN_COLUMNS = ("version", "search_text", "path")
+
+
+class StaleRecord(Exception):
+    pass
+
+
+class PortalModelView(ModelView):
+    form_base_class = PortalForm
+    model_form_converter = PortalConverter
+    # Details open as a page, lists page by 20 with a choice of size.
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 20
+    page_size_options = (20, 50, 100)
+    column_type_formatters = FORMATTERS
+    column_type_formatters_detail = FORMATTERS
+    column_exclude_list = HIDDEN_COLUMNS
+    column_details_exclude_list = HIDDEN_COLUMNS
+    form_excluded_columns = HIDDEN_COLUMNS
+    # Fields of other models named in search hints, e.g. "họ tên, số thẻ".
+    search_hint = "tên, mã"
+
+    # --- access -----------------------------------------------------------
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def inaccessible_callback(self, name, **kwargs):
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    # --- scope: the one place a later rule narrows what a user reaches -----
+
+    def get_query(self):
+        return self.model.select()
+
+    def scope_lookup(self, model, query):
+        """Rows of `model` this user may pick in a form."""
+        return query
+
+    def get_one(self, id):
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().where(self.model.id == pk).first()
+
+    # --- list: search, filters, count, sort, one query per related model --
+
+    def init_search(self):
+        return hasattr(self.model, "search_text")
+
+    def search_placeholder(self):
+        return f"Tìm theo {self.search_hint} (gõ không dấu cũng được)"
+
+    def _handle_join(self, query, field, joins):
+        # Join from the listed model, whatever join context the query is in.
+        model_class = getattr(field, "model", None)
+        if model_class is not None and model_class != self.model:
+            name = model_class.__name__
+            if name not in joins:
+                query = query.join_from(self.model, model_class, JOIN.LEFT_OUTER)
+                joins.add(name)
+        return query
+
+    def get_list(self, page, sort_column, sort_desc, search, filters,
+                 execute=True, page_size=None):
+        query = self.get_query()
+        joins = set()
+        if search:
+            condition = search_condition(self.model, search)
+            if condition is not None:
+                query = query.where(condition)
+        for index, _name, value in filters or ():
+            flt = self._filters[index]
+            query = self._handle_join(query, flt.column, joins)
+            query = flt.apply(query, flt.clean(value))
+
+        count = None if self.simple_list_pager else query.count()
+
+        if sort_column is not None:
+            order = [(self._sortable_columns[sort_column], sort_desc)]
+        else:
+            order = self._get_default_order() or [(self.model.id, True)]
+        query, joins = self._order_by(query, joins, order)
+
+        if page_size is None:
+            page_size = self.page_size
+        if page_size:
+            query = query.limit(page_size)
+            if page:
+                query = query.offset(page * page_size)
+        if not execute:
+            return count, query
+        return count, attach_related(list(query), self.model)
+
+    # --- forms ------------------------------------------------------------
+
+    def _process_ajax_references(self):
+        refs = super()._process_ajax_references()
+        for model in [self.model] + [_inline_model(m) for m in self.inline_models or ()]:
+            for field in model._meta.sorted_fields:
+                if (isinstance(field, ForeignKeyField) and field.rel_model in LOOKUP_MODELS
+                        and field.name not in refs):
+                    refs[field.name] = PortalLookup(
+                        field.name, field.rel_model, scope=self.scope_lookup
+                    )
+        return refs
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        if hasattr(self.model, "version"):
+            form_class.version = HiddenField()
+        return form_class
+
+    def scaffold_list_columns(self):
+        return [c for c in super().scaffold_list_columns() if c not in ("id",) + HIDDEN_COLUMNS]
+
+    def get_column_formatters(self):
+        formatters = {
+            name: number_column
+            for name, field in self.model._meta.fields.items()
+            if isinstance(field, (IntegerField, BigIntegerField))
+            and not field.choices and name not in ("id", "year", "version")
+        }
+        formatters.update(self.column_formatters or {})
+        return formatters
+
+    def _refresh_cache(self):
+        self.column_formatters = self.get_column_formatters()
+        super()._refresh_cache()
+
+    def check_record(self, form, model):
+        """Domain rules: a model's `problems()` refuse the save in Vietnamese."""
+        problems = model.problems() if hasattr(model, "problems") else {}
+        if problems:
+            for name, message in problems.items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = list(field.errors) + [message]
+            raise ValidationError(" ".join(problems.values()))
+
+    def on_model_change(self, form, model, is_created):
+        self.check_record(form, model)
+
+    # --- writes: all or nothing -------------------------------------------
+
+    def create_model(self, form):
+        with db.atomic() as txn:
+            try:
+                model = self.model()
+                form.populate_obj(model)
+                if hasattr(model, "version"):
+                    model.version = 1
+                self._on_model_change(form, model, True)
+                model.save(force_insert=True)
+                save_inline(form, model)
+            except Exception as ex:
+                txn.rollback()
+                self._report_failure(ex, "Không thêm được bản ghi.")
+                return False
+        self.after_model_change(form, model, True)
+        return model
+
+    def update_model(self, form, model):
+        with db.atomic() as txn:
+            try:
+                expected = _version_of(form)
+                form.populate_obj(model)
+                self._on_model_change(form, model, False)
+                if expected is not None:
+                    self._claim_version(model, expected)
+                model.save()
+                save_inline(form, model)
+            except Exception as ex:
+                txn.rollback()
+                self._report_failure(ex, "Không lưu được bản ghi.")
+                return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def _claim_version(self, model, expected):
+        """Bump the stored version only if it is still the one the form showed."""
+        Model = type(model)
+        claimed = (Model.update(version=expected + 1)
+                   .where(Model.id == model.id, Model.version == expected)
+                   .execute())
+        if claimed != 1:
+            raise StaleRecord()
+        model.version = expected + 1
+
+    def delete_model(self, model):
+        with db.atomic() as txn:
+            try:
+                self.refuse_if_used(model)
+                self.on_model_delete(model)
+                model.delete_instance()
+            except Exception as ex:
+                txn.rollback()
+                self._report_failure(ex, "Không xoá được bản ghi.")
+                return False
+        self.after_model_delete(model)
+        return True
+
+    def refuse_if_used(self, model):
+        used = dependants(model)
+        if used:
+            raise ValidationError(
+                f"Không thể xoá {model}: còn {', '.join(used)} liên quan. "
+                "Hãy chuyển hoặc xoá các bản ghi đó trước."
+            )
+
+    def _report_failure(self, ex, prefix):
+        if isinstance(ex, StaleRecord):
+            flash(
+                "Bản ghi này vừa được người khác sửa trong lúc bạn đang sửa. "
+                "Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem bản mới nhất rồi sửa lại.",
+                "error",
+            )
+        elif isinstance(ex, ValidationError):
+            flash(f"{prefix} {ex}", "error")
+        else:
+            if not self.handle_view_exception(ex):
+                raise ex
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, ValidationError):
+            flash(str(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    @action("delete", "Xoá", "Bạn có chắc muốn xoá các bản ghi đã chọn?")
+    def action_delete(self, ids):
+        """The built-in mass delete, through the scoped query and the same refusal."""
+        deleted, refused = 0, []
+        for model in self.get_query().where(self.model.id.in_(_int_ids(ids))):
+            if self.delete_model_quietly(model, refused):
+                deleted += 1
+        if deleted:
+            flash(f"Đã xoá {deleted} bản ghi.", "success")
+        for message in refused:
+            flash(message, "error")
+
+    def delete_model_quietly(self, model, refused):
+        with db.atomic() as txn:
+            try:
+                self.refuse_if_used(model)
+                self.on_model_delete(model)
+                model.delete_instance()
+            except ValidationError as ex:
+                txn.rollback()
+                refused.append(str(ex))
+                return False
+        self.after_model_delete(model)
+        return True
+
+
+def _inline_model(inline):
+    return getattr(inline, "model", inline)
+
+
+def _int_ids(ids):
+    result = []
+    for value in ids:
+        try:
+            result.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return result
+
+
+def _version_of(form):
+    field = getattr(form, "version", None)
+    if field is None:
+        return None
+    try:
+        return int(field.data)
+    except (TypeError, ValueError):
+        raise StaleRecord()
+
+
+def dependants(model):
+    """['12 hội viên', …]: the records that point at `model`."""
+    found = []
+    for fk in type(model)._meta.backrefs:
+        count = fk.model.select().where(fk == model.id).count()
+        if count:
+            found.append(f"{count} {fk.model.verbose_name}")
+    return found
+
+
+def attach_related(rows, model):
+    """Load each foreign key of the page in one query per related model."""
+    for field in model._meta.sorted_fields:
+        if not isinstance(field, ForeignKeyField):
+            continue
+        ids = {row.__data__.get(field.name) for row in rows} - {None}
+        if not ids:
+            continue
+        related = {r.id: r for r in field.rel_model.select().where(field.rel_model.id.in_(ids))}
+        for row in rows:
+            target = related.get(row.__data__.get(field.name))
+            if target is not None:
+                row.__rel__[field.name] = target
+    return rows

@@ -1,0 +1,165 @@
+"""Form fields and the model→form converter every view shares."""
+import datetime
+import os
+import re
+import secrets
+
+from flask import current_app
+from flask_admin.contrib.peewee.form import CustomModelConverter
+from flask_admin.form import DatePickerWidget
+from flask_admin.model.fields import AjaxSelectField
+from markupsafe import Markup, escape
+from peewee import AutoField, BigIntegerField, DateField, IntegerField
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+from wtforms import fields, validators
+from wtforms.validators import ValidationError
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class VietnameseDateWidget(DatePickerWidget):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("data-date-format", "DD/MM/YYYY")
+        kwargs.setdefault("placeholder", "dd/mm/yyyy")
+        return super().__call__(field, **kwargs)
+
+
+class VietnameseDateField(fields.DateField):
+    widget = VietnameseDateWidget()
+
+    def __init__(self, *args, **kwargs):
+        kwargs["format"] = DATE_FORMAT
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberField(fields.IntegerField):
+    """A non-negative whole number, written as users write it: 1.548 or 1548."""
+
+    widget = fields.StringField.widget
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").strip().replace(".", "").replace(" ", "")
+        if raw == "":
+            self.data = None
+            return
+        if not re.fullmatch(r"\d{1,15}", raw):
+            self.data = None
+            raise ValueError("Phải là số nguyên không âm, ví dụ 1.548 hoặc 1548.")
+        self.data = int(raw)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if self.data is not None else ""
+
+
+class StrictAjaxSelectField(AjaxSelectField):
+    """An ajax picker that refuses an id it cannot find instead of saving blank."""
+
+    def pre_validate(self, form):
+        submitted = self._formdata not in (None, "", "__None")
+        if submitted and self.data is None:
+            raise ValidationError("Không tìm thấy lựa chọn này hoặc bạn không có quyền chọn nó.")
+        super().pre_validate(form)
+
+
+# Leading bytes of the formats a directive or report may be attached as.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class AttachmentField(fields.FileField):
+    """An uploaded document stored under UPLOAD_FOLDER/<subdir>/, checked by
+    extension, by its first bytes and by size. The column keeps the stored
+    name; an empty upload keeps the current file."""
+
+    def __init__(self, label=None, subdir="files", **kwargs):
+        super().__init__(label, **kwargs)
+        self.subdir = subdir
+
+    def _upload(self):
+        data = self.data
+        return data if isinstance(data, FileStorage) and data.filename else None
+
+    def pre_validate(self, form):
+        upload = self._upload()
+        if upload is None:
+            return
+        extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+        if extension not in SIGNATURES:
+            raise ValidationError(
+                "Chỉ nhận tệp PDF, Word, Excel hoặc ảnh (pdf, doc, docx, xls, xlsx, jpg, png)."
+            )
+        head = upload.stream.read(8)
+        upload.stream.seek(0, os.SEEK_END)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
+        if size == 0:
+            raise ValidationError("Tệp đính kèm rỗng.")
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        if size > limit:
+            raise ValidationError(f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB.")
+        if not head.startswith(SIGNATURES[extension]):
+            raise ValidationError(f"Nội dung tệp không phải là tệp .{extension} hợp lệ.")
+
+    def populate_obj(self, obj, name):
+        upload = self._upload()
+        if upload is None:
+            return
+        folder = os.path.join(current_app.config["UPLOAD_FOLDER"], self.subdir)
+        os.makedirs(folder, exist_ok=True)
+        safe = secure_filename(upload.filename) or "tep"
+        stored = f"{datetime.date.today():%Y%m%d}-{secrets.token_hex(4)}-{safe}"
+        upload.save(os.path.join(folder, stored))
+        setattr(obj, name, f"{self.subdir}/{stored}")
+
+
+def attachment_link(view, context, model, name):
+    stored = getattr(model, name)
+    if not stored:
+        return ""
+    from flask import url_for
+
+    shown = stored.split("/", 1)[-1].split("-", 2)[-1]
+    return Markup(f'<a href="{escape(url_for("files.download", stored=stored))}">{escape(shown)}</a>')
+
+
+class PortalConverter(CustomModelConverter):
+    def __init__(self, view, additional=None):
+        super().__init__(view, additional)
+        # peewee ≥3 names the primary key AutoField; without this inline
+        # children cannot be added (flask-admin issue 1718).
+        self.converters[AutoField] = self.handle_pk
+        self.converters[DateField] = self.handle_date
+        self.converters[IntegerField] = self.handle_whole_number
+        self.converters[BigIntegerField] = self.handle_whole_number
+
+    def handle_date(self, model, field, **kwargs):
+        return field.name, VietnameseDateField(**kwargs)
+
+    def handle_whole_number(self, model, field, **kwargs):
+        if field.choices:
+            return field.name, fields.SelectField(choices=field.choices, coerce=int, **kwargs)
+        return field.name, WholeNumberField(**kwargs)
+
+    def handle_foreign_key(self, model, field, **kwargs):
+        loader = getattr(self.view, "_form_ajax_refs", {}).get(field.name)
+        if loader:
+            kwargs["allow_blank"] = bool(field.null)
+            if not field.null:
+                kwargs["validators"] = [
+                    v for v in kwargs.get("validators", []) if not isinstance(v, validators.Optional)
+                ]
+            return field.name, StrictAjaxSelectField(loader, **kwargs)
+        return super().handle_foreign_key(model, field, **kwargs)

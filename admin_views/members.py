@@ -1,0 +1,40 @@
+"""Members (đoàn viên, hội viên)."""
+from admin_views.base import PortalModelView
+from admin_views.filters import InSubtreeFilter, choice_filter
+from models import Member
+
+MEMBER_LABELS = {
+    "full_name": "Họ và tên", "gender": "Giới tính", "date_of_birth": "Ngày sinh",
+    "ethnicity": "Dân tộc", "religion": "Tôn giáo", "citizen_id": "Số CCCD",
+    "phone": "Điện thoại", "village": "Thôn, làng nơi ở", "branch": "Chi hội / chi đoàn",
+    "card_number": "Số thẻ", "joined_on": "Ngày vào tổ chức", "status": "Tình trạng",
+    "left_on": "Ngày thôi sinh hoạt / chuyển đi / từ trần", "leave_reason": "Lý do",
+    "party_introduced_on": "Ngày giới thiệu cho Đảng (quần chúng ưu tú)",
+    "party_admitted_on": "Ngày kết nạp Đảng",
+}
+
+
+class MemberView(PortalModelView):
+    column_list = ("full_name", "gender", "date_of_birth", "branch", "village",
+                   "card_number", "joined_on", "status")
+    column_labels = MEMBER_LABELS
+    column_sortable_list = ("full_name", "date_of_birth", "joined_on", "card_number", "status")
+    column_default_sort = "full_name"
+    column_filters = (
+        InSubtreeFilter(Member.branch, "Tổ chức"),
+        choice_filter(Member.status, "Tình trạng"),
+        choice_filter(Member.gender, "Giới tính"),
+        choice_filter(Member.ethnicity, "Dân tộc"),
+        Member.joined_on,
+        Member.party_admitted_on,
+    )
+    form_columns = (
+        "full_name", "gender", "date_of_birth", "ethnicity", "religion", "citizen_id",
+        "phone", "village", "branch", "card_number", "joined_on", "status",
+        "left_on", "leave_reason", "party_introduced_on", "party_admitted_on",
+    )
+    form_widget_args = {
+        "citizen_id": {"placeholder": "12 chữ số", "inputmode": "numeric", "maxlength": 12},
+        "full_name": {"placeholder": "Ví dụ: Nguyễn Thị Hoa"},
+    }
+    search_hint = "họ tên, số thẻ, CCCD"

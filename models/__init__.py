@@ -1,0 +1,20 @@
+"""Every record type, re-exported; ALL_MODELS is in dependency order."""
+from models.base import BaseModel, SearchableModel, VersionedModel, db
+from models.campaign import Campaign, CampaignParticipant, CampaignResult
+from models.directive import Directive, DirectiveAssignment, ImplementationReport
+from models.geography import AdministrativeUnit, Village
+from models.member import Member
+from models.organisation import Organisation, OrganisationChange
+from models.setting import Setting
+from models.twinning import TwinningActivity, TwinningLink
+from models.user import User
+
+ALL_MODELS = [
+    Setting, AdministrativeUnit, Village, Organisation, OrganisationChange, User,
+    Member, Directive, DirectiveAssignment, ImplementationReport,
+    Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "BaseModel", "SearchableModel", "VersionedModel", "db",
+]

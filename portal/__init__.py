@@ -1,0 +1,64 @@
+"""The application factory."""
+import os
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from models.choices import label
+from models.setting import Setting
+from models.user import ROLE_CHOICES
+from portal import auth, cli, database, files, i18n
+from portal.admin import build_admin
+from portal.config import Config
+
+csrf = CSRFProtect()
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(Config.from_env(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    database.init_app(app)
+    i18n.init_app(app)
+    # One CSRF mechanism for every POST: Flask-Admin's templates add the token.
+    csrf.init_app(app)
+    auth.login_manager.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(files.bp)
+    build_admin(app)
+    cli.init_app(app)
+    _register_template_helpers(app)
+    _register_errors(app)
+    return app
+
+
+def _register_template_helpers(app):
+    @app.context_processor
+    def helpers():
+        return {
+            "province_name": lambda: Setting.get_value("province_name"),
+            "role_label": lambda role: label(ROLE_CHOICES, role),
+        }
+
+
+def _register_errors(app):
+    def page(title, message, status):
+        return render_template("error.html", title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return page("Yêu cầu không hợp lệ",
+                    "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                    "Hãy tải lại trang rồi thử lại; dữ liệu chưa được thay đổi.", 400)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page("Tệp quá lớn", f"Dung lượng gửi lên vượt quá {limit} MB; chưa có gì được lưu.", 413)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page("Không tìm thấy", "Trang hoặc bản ghi này không tồn tại.", 404)

@@ -1,0 +1,54 @@
+"""Configuration, read from the environment when the app is built."""
+import datetime
+import os
+import secrets
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _dev_secret(instance_path):
+    """A per-installation key for development, kept in the instance folder."""
+    path = os.path.join(instance_path, "dev-secret-key")
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    with open(path) as fh:
+        return fh.read().strip()
+
+
+class Config:
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    PERMANENT_SESSION_LIFETIME = datetime.timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+    @classmethod
+    def from_env(cls, instance_path, environ=None):
+        env = os.environ if environ is None else environ
+        production = env.get("PORTAL_ENV", "development") == "production"
+        settings = {k: v for k, v in vars(cls).items() if k.isupper()}
+        settings["PORTAL_ENV"] = "production" if production else "development"
+        settings["DATABASE_URL"] = env.get(
+            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "portal.db")
+        )
+        settings["UPLOAD_FOLDER"] = env.get(
+            "UPLOAD_FOLDER", os.path.join(instance_path, "uploads")
+        )
+        secret = env.get("SECRET_KEY")
+        if not secret:
+            if production:
+                raise ConfigError(
+                    "SECRET_KEY is not set: a production start needs its own secret key."
+                )
+            secret = _dev_secret(instance_path)
+        settings["SECRET_KEY"] = secret
+        # Behind HTTPS the cookie must never travel in clear.
+        settings["SESSION_COOKIE_SECURE"] = production or env.get("SESSION_COOKIE_SECURE") == "1"
+        return settings
