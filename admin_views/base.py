@@ -11,7 +11,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import save_inline
 from flask_login import current_user
-from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField
+from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, IntegrityError
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
@@ -160,12 +160,29 @@ class PortalModelView(ModelView):
     def check_record(self, form, model):
         """Domain rules: a model's `problems()` refuse the save in Vietnamese."""
         problems = model.problems() if hasattr(model, "problems") else {}
+        problems.update(self.duplicates(model))
         if problems:
             for name, message in problems.items():
                 field = getattr(form, name, None)
                 if field is not None:
                     field.errors = list(field.errors) + [message]
             raise ValidationError(" ".join(problems.values()))
+
+    def duplicates(self, model):
+        """Unique columns already taken by another row, as field → message."""
+        found = {}
+        Model = type(model)
+        for field in Model._meta.sorted_fields:
+            value = getattr(model, field.name, None)
+            if not field.unique or field.primary_key or value in (None, ""):
+                continue
+            clash = Model.select(Model.id).where(field == value)
+            if model.id:
+                clash = clash.where(Model.id != model.id)
+            if clash.exists():
+                label = self.get_column_name(field.name)
+                found[field.name] = f"{label} “{value}” đã được dùng cho {Model.verbose_name} khác."
+        return found
 
     def on_model_change(self, form, model, is_created):
         self.check_record(form, model)
@@ -246,6 +263,10 @@ class PortalModelView(ModelView):
             )
         elif isinstance(ex, ValidationError):
             flash(f"{prefix} {ex}", "error")
+        elif isinstance(ex, IntegrityError):
+            flash(f"{prefix} Dữ liệu trùng với một bản ghi đã có hoặc tham chiếu tới bản ghi "
+                  "không còn tồn tại (ví dụ một đơn vị được giao hai lần). Chưa có gì được lưu.",
+                  "error")
         else:
             if not self.handle_view_exception(ex):
                 raise ex

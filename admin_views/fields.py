@@ -13,7 +13,8 @@ from peewee import AutoField, BigIntegerField, DateField, IntegerField
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from wtforms import fields, validators
-from wtforms.validators import ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, StopValidation, ValidationError
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -62,7 +63,8 @@ class StrictAjaxSelectField(AjaxSelectField):
     def pre_validate(self, form):
         submitted = self._formdata not in (None, "", "__None")
         if submitted and self.data is None:
-            raise ValidationError("Không tìm thấy lựa chọn này hoặc bạn không có quyền chọn nó.")
+            # StopValidation: the "required" check after it would clear this message.
+            raise StopValidation("Không tìm thấy lựa chọn này hoặc bạn không có quyền chọn nó.")
         super().pre_validate(form)
 
 
@@ -84,8 +86,10 @@ class AttachmentField(fields.FileField):
     extension, by its first bytes and by size. The column keeps the stored
     name; an empty upload keeps the current file."""
 
-    def __init__(self, label=None, subdir="files", **kwargs):
-        super().__init__(label, **kwargs)
+    def __init__(self, label=None, subdir="files", validators=(), **kwargs):
+        # The column's length limit applies to the stored name, not the upload.
+        validators = [v for v in validators if not isinstance(v, Length)]
+        super().__init__(label, validators=validators, **kwargs)
         self.subdir = subdir
 
     def _upload(self):
@@ -150,7 +154,8 @@ class PortalConverter(CustomModelConverter):
 
     def handle_whole_number(self, model, field, **kwargs):
         if field.choices:
-            return field.name, fields.SelectField(choices=field.choices, coerce=int, **kwargs)
+            choices = [SelectChoice(value, label) for value, label in field.choices]
+            return field.name, fields.SelectField(choices=choices, coerce=int, **kwargs)
         return field.name, WholeNumberField(**kwargs)
 
     def handle_foreign_key(self, model, field, **kwargs):
