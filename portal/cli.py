@@ -66,13 +66,18 @@ def users_create(username, role, org_code, full_name):
 
 @click.command("seed-demo")
 @click.option("--members", default=3000, show_default=True, help="Số hội viên mẫu.")
-def seed_demo(members):
+@click.option("--if-empty", is_flag=True, help="Bỏ qua, không báo lỗi, khi đã có dữ liệu.")
+def seed_demo(members, if_empty):
     """Fill an empty database with a believable demo province."""
     from portal import demo
 
     try:
         passwords = demo.build(members=members)
     except demo.AlreadySeeded as error:
+        if if_empty:
+            click.echo("Đã có dữ liệu: giữ nguyên. Tài khoản mẫu đã được in ở lần chạy đầu; "
+                       "tạo tài khoản mới bằng: flask --app wsgi users create TEN --role admin")
+            return
         raise click.ClickException(str(error))
     click.echo("Đã tạo dữ liệu mẫu. Tài khoản (mật khẩu chỉ in một lần):")
     for username, role, password in passwords:

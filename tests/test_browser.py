@@ -1,0 +1,129 @@
+"""Headless Chromium through the real pages, served by gunicorn."""
+import os
+
+import pytest
+
+from tests.conftest import BACKENDS, reset_postgres
+from tests.live import CHROMIUM, CHROMIUM_ARGS, GunicornServer
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "trinh-duyet-thu-nghiem"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    if request.param == "sqlite":
+        url = f"sqlite:///{folder}/portal.db"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        reset_postgres(url)
+    live = GunicornServer(url, str(folder)).start()
+    live.create_user("vanphong", PASSWORD, role="secretariat")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium (make browser).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server.url, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page, username="vanphong", target="/admin/member/"):
+    page.goto(target)
+    assert "/login" in page.url
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{target}")
+
+
+def pick(page, field, typed, choice):
+    """Choose in a select2 ajax picker, as a user does: open, type, click."""
+    page.click(f"#s2id_{field} a")
+    page.keyboard.type(typed)
+    page.click(f".select2-result-label:has-text('{choice}')")
+
+
+def create_member(page, name, citizen_id):
+    page.goto("/admin/member/new/")
+    page.fill("#full_name", name)
+    page.select_option("#gender", "nu")
+    page.fill("#date_of_birth", "12/03/1990")
+    page.keyboard.press("Escape")
+    page.fill("#citizen_id", citizen_id)
+    pick(page, "branch", "phu nu", "Hội Liên hiệp Phụ nữ tỉnh")
+    page.fill("#joined_on", "01/05/2010")
+    page.keyboard.press("Escape")
+    page.click("input[type=submit][value='Lưu']")
+    page.wait_for_selector(".alert-success")
+
+
+def test_wrong_password_shows_a_vietnamese_message(page):
+    page.goto("/login")
+    page.fill("#username", "vanphong")
+    page.fill("#password", "khong-dung")
+    page.click("button[type=submit]")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.inner_text(".alert")
+
+
+def test_create_find_without_accents_and_edit_a_member(page):
+    log_in(page)
+    create_member(page, "Đặng Thị Mai Hương", "064190001234")
+    assert "Đã thêm bản ghi" in page.inner_text(".alert-success")
+
+    page.goto("/admin/member/")
+    page.fill("input[name=search]", "dang thi mai")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**search=dang*")
+    row = page.locator("table.model-list tbody tr", has_text="Đặng Thị Mai Hương")
+    assert row.count() == 1
+
+    row.locator("a[title='Sửa bản ghi']").click()
+    page.fill("#phone", "0905123456")
+    page.click("input[type=submit][value='Lưu']")
+    page.wait_for_selector(".alert-success")
+    assert "Đã lưu bản ghi" in page.inner_text(".alert-success")
+
+
+def test_a_stale_form_is_refused_with_a_message(page, browser, server):
+    log_in(page)
+    create_member(page, "Ksor H'Mai", "064190005678")
+    page.goto("/admin/member/?search=ksor")
+    edit_url = page.locator("a[title='Sửa bản ghi']").first.get_attribute("href")
+
+    other = page.context.new_page()
+    other.goto(edit_url)
+    page.goto(edit_url)
+
+    other.fill("#phone", "0911111111")
+    other.click("input[type=submit][value='Lưu']")
+    other.wait_for_selector(".alert-success")
+
+    page.fill("#phone", "0922222222")
+    page.click("input[type=submit][value='Lưu']")
+    page.wait_for_selector(".alert-danger")
+    assert "vừa được người khác sửa" in page.inner_text(".alert-danger")
+
+    page.goto("/admin/member/?search=ksor")
+    details = page.locator("a[title='Xem bản ghi']").first.get_attribute("href")
+    page.goto(details)
+    assert "0911111111" in page.content()
+    assert "0922222222" not in page.content()
