@@ -10,6 +10,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import save_inline
+from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
 from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, IntegrityError
 from wtforms import HiddenField
@@ -47,6 +48,19 @@ class PortalModelView(ModelView):
     form_excluded_columns = HIDDEN_COLUMNS
     # Fields of other models named in search hints, e.g. "họ tên, số thẻ".
     search_hint = "tên, mã"
+
+    def __init__(self, model, *args, **kwargs):
+        # Labels and choice names are declared once, in column_labels and the
+        # model's choices; forms, inline forms and lists all take them from there.
+        self.column_labels = dict(self.column_labels or {})
+        self.form_args = _labelled(self.form_args, self.column_labels)
+        for inline in self.inline_models or ():
+            if isinstance(inline, InlineFormAdmin):
+                inline.form_args = _labelled(
+                    getattr(inline, "form_args", None), getattr(inline, "column_labels", None) or {}
+                )
+        self.column_choices = dict(_choices_of(model), **(self.column_choices or {}))
+        super().__init__(model, *args, **kwargs)
 
     # --- access -----------------------------------------------------------
 
@@ -301,6 +315,20 @@ class PortalModelView(ModelView):
                 return False
         self.after_model_delete(model)
         return True
+
+
+def _labelled(form_args, labels):
+    merged = {name: dict(args) for name, args in (form_args or {}).items()}
+    for name, label in labels.items():
+        merged.setdefault(name, {}).setdefault("label", label)
+    return merged
+
+
+def _choices_of(model):
+    return {
+        name: list(field.choices)
+        for name, field in model._meta.fields.items() if field.choices
+    }
 
 
 def _inline_model(inline):

@@ -25,7 +25,7 @@ date = datetime.date
 AS_OF = date(2025, 9, 30)
 BASE_CODES = ("KHOI", "MTTQ", "DOAN", "PHUNU", "NONGDAN", "CCB", "LDLD")
 CHUNK = 500
-# The two- or three-digit code that opens Gia Lai citizen ID numbers.
+# The three-digit province code that opens Gia Lai citizen ID numbers.
 CCCD_PROVINCE = "064"
 # Nghị quyết 137/NQ-HĐND: villages merged from the start of 2019.
 VILLAGE_MERGE_DAY = date(2019, 1, 1)

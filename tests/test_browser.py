@@ -127,3 +127,25 @@ def test_a_stale_form_is_refused_with_a_message(page, browser, server):
     page.goto(details)
     assert "0911111111" in page.content()
     assert "0922222222" not in page.content()
+
+
+def test_directive_with_a_new_assignment_added_inline(page):
+    log_in(page, target="/admin/directive/")
+    page.goto("/admin/directive/new/")
+    page.fill("#number", "13-CT/TU")
+    page.select_option("#kind", "Chỉ thị")
+    page.fill("#issuer", "Tỉnh ủy")
+    page.fill("#issued_on", "05/12/2023")
+    page.keyboard.press("Escape")
+    page.fill("#title", "Về công tác kết nghĩa với thôn, làng đồng bào dân tộc thiểu số")
+    page.click("text=Thêm Đơn vị được giao và hạn báo cáo")
+    pick(page, "assignments-0-organisation", "nong dan", "Hội Nông dân tỉnh")
+    page.fill("#assignments-0-deadline", "31/12/2024")
+    page.keyboard.press("Escape")
+    page.click("input[type=submit][value='Lưu']")
+    page.wait_for_selector(".alert-success")
+
+    page.goto("/admin/directive/?search=13-ct")
+    page.locator("a[title='Sửa bản ghi']").first.click()
+    assert page.input_value("#assignments-0-deadline") == "31/12/2024"
+    assert "Hội Nông dân tỉnh" in page.inner_text("#s2id_assignments-0-organisation")
