@@ -1,0 +1,4 @@
+"""Demo data: a believable Gia Lai province for trying the portal (see builder.py)."""
+from portal.demo.builder import AlreadySeeded, NotMigrated, build
+
+__all__ = ["AlreadySeeded", "NotMigrated", "build"]

@@ -1,0 +1,88 @@
+"""Demo data: a believable Gia Lai province for trying the portal.
+
+`build()` fills a freshly migrated database (`flask db upgrade`) with communes
+and villages, the organisation tree of the six bloc units, members, the
+directives and campaigns named in the provincial news (see
+shared/seeds/), twinning links and one demo account per role. Everything but
+the passwords is deterministic for a given seed, and every member record is
+valid by construction (`Member.problems()` finds nothing).
+
+Dates are generated up to AS_OF (or today, if earlier), so that the data does
+not depend on the day it is built.
+"""
+import random
+
+from models import (
+    AdministrativeUnit, Campaign, Directive, Member, Organisation, TwinningLink, Village, db,
+)
+from portal.demo.common import BASE_CODES
+from portal.demo.people import _members
+from portal.demo.places import _geography, _organisations
+from portal.demo.records import _campaigns, _directives, _set_province, _twinning, _users
+
+
+class AlreadySeeded(Exception):
+    """The database is not empty: demo data goes only into a fresh installation."""
+
+
+class NotMigrated(AlreadySeeded):
+    """The bloc's seven base organisations are missing: run `flask db upgrade` first.
+
+    A subclass of AlreadySeeded so that `seed-demo` reports it as a plain error.
+    """
+
+
+# --------------------------------------------------------------------------
+# Guard
+
+
+def _check_empty():
+    found = []
+    extra_orgs = Organisation.select().where(Organisation.code.not_in(BASE_CODES)).count()
+    for label, count in (
+        ("hội viên", Member.select().count()),
+        ("thôn, làng", Village.select().count()),
+        ("đơn vị hành chính", AdministrativeUnit.select().count()),
+        ("tổ chức (ngoài 7 đơn vị gốc)", extra_orgs),
+        ("văn bản chỉ đạo", Directive.select().count()),
+        ("phong trào", Campaign.select().count()),
+        ("quan hệ kết nghĩa", TwinningLink.select().count()),
+    ):
+        if count:
+            found.append(f"{count:,}".replace(",", ".") + f" {label}")
+    if found:
+        raise AlreadySeeded(
+            "Cơ sở dữ liệu đã có dữ liệu mẫu hoặc dữ liệu thật: " + "; ".join(found)
+            + ". Chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu mới tạo; không có gì được thay đổi."
+        )
+    units = {o.code: o for o in Organisation.select().where(Organisation.code.in_(BASE_CODES))}
+    missing = [code for code in BASE_CODES if code not in units]
+    if missing:
+        raise NotMigrated(
+            "Thiếu các đơn vị gốc " + ", ".join(missing)
+            + ". Hãy chạy `flask db upgrade` trên cơ sở dữ liệu mới trước khi nạp dữ liệu mẫu."
+        )
+    return units
+
+
+# --------------------------------------------------------------------------
+
+
+def build(members=3000, seed=2024):
+    """Fill a freshly migrated database; return [(username, role, password)].
+
+    Raises AlreadySeeded (and changes nothing) when the database already holds
+    data beyond what `flask db upgrade` creates.
+    """
+    rng = random.Random(seed)
+    with db.atomic():
+        units = _check_empty()
+        communes, villages, merged_village = _geography()
+        branches = _organisations(rng, units, communes, villages, merged_village)
+        _members(rng, branches, max(0, int(members)))
+        directives = _directives(units)
+        _campaigns(units, directives)
+        _twinning(units, villages, merged_village, directives["13"])
+        _set_province()
+        accounts = _users(units)
+    return accounts
