@@ -16,6 +16,8 @@ from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, Integri
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
+from admin_views import auditing
+from admin_views.access import ACCESS, covers, organisations_in_scope, user_role
 from admin_views.fields import PortalConverter
 from admin_views.formatters import FORMATTERS, number_column
 from admin_views.forms import PortalForm
@@ -48,8 +50,17 @@ class PortalModelView(ModelView):
     form_excluded_columns = HIDDEN_COLUMNS
     # Fields of other models named in search hints, e.g. "họ tên, số thẻ".
     search_hint = "tên, mã"
+    # What the view holds (a key of access.ACCESS); a view that does not say
+    # is refused at start-up: deny by default.
+    access = None
+    # The foreign key (or Organisation.id) that places a row in the tree.
+    scope_field = None
 
     def __init__(self, model, *args, **kwargs):
+        if self.access not in ACCESS:
+            raise TypeError(f"{type(self).__name__} must declare access (one of {sorted(ACCESS)})")
+        if self.access not in ("catalogue", "system") and self.scope_field is None:
+            raise TypeError(f"{type(self).__name__} holds {self.access} rows: declare scope_field")
         # Labels and choice names are declared once, in column_labels and the
         # model's choices; forms, inline forms and lists all take them from there.
         self.column_labels = dict(self.column_labels or {})
@@ -65,7 +76,16 @@ class PortalModelView(ModelView):
     # --- access -----------------------------------------------------------
 
     def is_accessible(self):
-        return current_user.is_authenticated
+        return current_user.is_authenticated and user_role() in ACCESS[self.access][0]
+
+    def may_write(self):
+        return user_role() in ACCESS[self.access][1]
+
+    # Flask-Admin reads these per request; a subclass that sets one to False
+    # in its class body switches that operation off for everyone.
+    can_create = property(lambda self: self.may_write())
+    can_edit = property(lambda self: self.may_write())
+    can_delete = property(lambda self: self.may_write())
 
     def inaccessible_callback(self, name, **kwargs):
         return redirect(url_for("auth.login", next=request.full_path))
@@ -73,11 +93,26 @@ class PortalModelView(ModelView):
     # --- scope: the one place a later rule narrows what a user reaches -----
 
     def get_query(self):
-        return self.model.select()
+        query = self.model.select()
+        ids = organisations_in_scope()
+        if ids is None or self.scope_field is None:
+            return query
+        return query.where(self.scope_field.in_(ids))
 
     def scope_lookup(self, model, query):
         """Rows of `model` this user may pick in a form."""
+        ids = organisations_in_scope()
+        if ids is not None and model is Organisation:
+            return query.where(Organisation.id.in_(ids))
         return query
+
+    def owner_id(self, model):
+        """The organisation a row belongs to, for scope checks and the audit."""
+        if self.scope_field is None:
+            return None
+        if self.scope_field.model is not self.model:
+            return None
+        return model.__data__.get(self.scope_field.name)
 
     def get_one(self, id):
         try:
@@ -163,6 +198,7 @@ class PortalModelView(ModelView):
             for name, field in self.model._meta.fields.items()
             if isinstance(field, (IntegerField, BigIntegerField))
             and not field.choices and name not in ("id", "year", "version")
+            and not name.endswith("_id")
         }
         formatters.update(self.column_formatters or {})
         return formatters
@@ -199,7 +235,31 @@ class PortalModelView(ModelView):
         return found
 
     def on_model_change(self, form, model, is_created):
+        self.check_scope(model)
         self.check_record(form, model)
+
+    def check_scope(self, model):
+        """A confined user writes only inside their own section."""
+        if organisations_in_scope() is None or self.scope_field is None:
+            return
+        owner = self.owner_id(model)
+        if owner is None or not covers(owner):
+            raise ValidationError(
+                "Bạn chỉ được ghi dữ liệu của tổ chức mình và các đơn vị trực thuộc."
+            )
+
+    def inline_names(self):
+        names = []
+        for inline in self.inline_models or ():
+            child = _inline_model(inline)
+            for field in child._meta.sorted_fields:
+                if isinstance(field, ForeignKeyField) and field.rel_model is self.model:
+                    names.append(field.backref)
+        return names
+
+    def audit(self, action, model, before, after):
+        auditing.record(action, model, changes=auditing.difference(before, after),
+                        organisation_id=self.owner_id(model))
 
     # --- writes: all or nothing -------------------------------------------
 
@@ -213,6 +273,7 @@ class PortalModelView(ModelView):
                 self._on_model_change(form, model, True)
                 model.save(force_insert=True)
                 save_inline(form, model)
+                self.audit("create", model, {}, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()
                 self._report_failure(ex, "Không thêm được bản ghi.")
@@ -224,12 +285,14 @@ class PortalModelView(ModelView):
         with db.atomic() as txn:
             try:
                 expected = _version_of(form)
+                before = auditing.snapshot(model, self.inline_names())
                 form.populate_obj(model)
                 self._on_model_change(form, model, False)
                 if expected is not None:
                     self._claim_version(model, expected)
                 model.save()
                 save_inline(form, model)
+                self.audit("update", model, before, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()
                 self._report_failure(ex, "Không lưu được bản ghi.")
@@ -250,15 +313,19 @@ class PortalModelView(ModelView):
     def delete_model(self, model):
         with db.atomic() as txn:
             try:
-                self.refuse_if_used(model)
-                self.on_model_delete(model)
-                model.delete_instance()
+                self._delete_now(model)
             except Exception as ex:
                 txn.rollback()
                 self._report_failure(ex, "Không xoá được bản ghi.")
                 return False
         self.after_model_delete(model)
         return True
+
+    def _delete_now(self, model):
+        self.refuse_if_used(model)
+        self.on_model_delete(model)
+        self.audit("delete", model, auditing.snapshot(model), {})
+        model.delete_instance()
 
     def refuse_if_used(self, model):
         used = dependants(model)
@@ -296,25 +363,19 @@ class PortalModelView(ModelView):
         """The built-in mass delete, through the scoped query and the same refusal."""
         deleted, refused = 0, []
         for model in self.get_query().where(self.model.id.in_(_int_ids(ids))):
-            if self.delete_model_quietly(model, refused):
-                deleted += 1
+            with db.atomic() as txn:
+                try:
+                    self._delete_now(model)
+                except ValidationError as ex:
+                    txn.rollback()
+                    refused.append(str(ex))
+                    continue
+            self.after_model_delete(model)
+            deleted += 1
         if deleted:
             flash(f"Đã xoá {deleted} bản ghi.", "success")
         for message in refused:
             flash(message, "error")
-
-    def delete_model_quietly(self, model, refused):
-        with db.atomic() as txn:
-            try:
-                self.refuse_if_used(model)
-                self.on_model_delete(model)
-                model.delete_instance()
-            except ValidationError as ex:
-                txn.rollback()
-                refused.append(str(ex))
-                return False
-        self.after_model_delete(model)
-        return True
 
 
 def _labelled(form_args, labels):

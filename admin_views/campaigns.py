@@ -28,6 +28,7 @@ class ResultInline(InlineFormAdmin):
 
 
 class CampaignView(PortalModelView):
+    access = "catalogue"
     column_list = ("name", "kind", "leading_organisation", "starts_on", "ends_on", "directive")
     column_labels = {
         "name": "Tên phong trào / cuộc vận động", "kind": "Loại",
@@ -50,6 +51,8 @@ class CampaignView(PortalModelView):
 
 
 class CampaignResultView(PortalModelView):
+    access = "owned"
+    scope_field = CampaignResult.organisation
     column_list = ("campaign", "organisation", "year", "quarter", "models_built",
                    "funds_mobilised", "houses_built", "houses_repaired", "people_supported")
     column_labels = RESULT_LABELS

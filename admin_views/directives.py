@@ -26,6 +26,7 @@ class ReportInline(InlineFormAdmin):
 
 
 class DirectiveView(PortalModelView):
+    access = "catalogue"
     column_list = ("number", "kind", "issuer", "issued_on", "title", "implements", "attachment")
     column_labels = {
         "number": "Số, ký hiệu", "kind": "Loại văn bản", "issuer": "Cơ quan ban hành",
@@ -48,6 +49,8 @@ class DirectiveView(PortalModelView):
 
 
 class ImplementationReportView(PortalModelView):
+    access = "owned"
+    scope_field = ImplementationReport.organisation
     column_list = ("directive", "organisation", "reported_on", "status", "attachment")
     column_labels = REPORT_LABELS
     column_sortable_list = ("reported_on", "status")

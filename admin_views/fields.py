@@ -62,10 +62,21 @@ class StrictAjaxSelectField(AjaxSelectField):
 
     def pre_validate(self, form):
         submitted = self._formdata not in (None, "", "__None")
+        if submitted and self.data is None and self._is_current_value(form):
+            # Keeping what the record already points at is no new choice,
+            # even when it lies outside what this user may pick (an editor
+            # saving the unit at the top of their own section).
+            self.data = self.loader.model.get_by_id(int(self._formdata))
         if submitted and self.data is None:
             # StopValidation: the "required" check after it would clear this message.
             raise StopValidation("Không tìm thấy lựa chọn này hoặc bạn không có quyền chọn nó.")
         super().pre_validate(form)
+
+
+    def _is_current_value(self, form):
+        record = getattr(form, "_obj", None)
+        current = record.__data__.get(self.name) if record is not None else None
+        return current is not None and str(current) == str(self._formdata)
 
 
 # Leading bytes of the formats a directive or report may be attached as.

@@ -1,4 +1,5 @@
 """Members (đoàn viên, hội viên)."""
+from admin_views import auditing
 from admin_views.base import PortalModelView
 from admin_views.filters import InSubtreeFilter, choice_filter
 from models import Member
@@ -15,6 +16,8 @@ MEMBER_LABELS = {
 
 
 class MemberView(PortalModelView):
+    access = "owned"
+    scope_field = Member.branch
     column_list = ("full_name", "gender", "date_of_birth", "branch", "village",
                    "card_number", "joined_on", "status")
     column_labels = MEMBER_LABELS
@@ -38,3 +41,11 @@ class MemberView(PortalModelView):
         "full_name": {"placeholder": "Ví dụ: Nguyễn Thị Hoa"},
     }
     search_hint = "họ tên, số thẻ, CCCD"
+
+    def render(self, template, **kwargs):
+        # Opening a member's details or form shows their personal data: logged.
+        model = kwargs.get("model")
+        if model is not None and getattr(model, "id", None):
+            auditing.record("read_personal", model, organisation_id=model.branch_id,
+                            note="Xem hồ sơ hội viên (dân tộc, tôn giáo, CCCD, điện thoại, ngày vào Đảng)")
+        return super().render(template, **kwargs)

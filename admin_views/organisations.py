@@ -19,6 +19,8 @@ ORGANISATION_LABELS = {
 
 
 class OrganisationView(PortalModelView):
+    access = "structure"
+    scope_field = Organisation.id
     column_list = ("code", "name", "kind", "level", "parent", "active_to", "merged_into")
     column_labels = ORGANISATION_LABELS
     column_sortable_list = ("code", "name", "level", "active_to")
@@ -82,6 +84,8 @@ class OrganisationChangeView(PortalModelView):
     """The history of moves, merges and dissolutions: read-only."""
 
     can_create = can_edit = can_delete = False
+    access = "history"
+    scope_field = OrganisationChange.organisation
     column_list = ("organisation", "change", "effective_on", "old_parent", "new_parent", "note", "recorded_at")
     column_labels = {
         "organisation": "Tổ chức", "change": "Thay đổi", "effective_on": "Ngày hiệu lực",
@@ -93,6 +97,7 @@ class OrganisationChangeView(PortalModelView):
 
 
 class AdministrativeUnitView(PortalModelView):
+    access = "catalogue"
     column_list = ("code", "name", "kind", "parent", "active_to", "merged_into")
     column_labels = {
         "code": "Mã", "name": "Tên", "kind": "Loại", "parent": "Thuộc",
@@ -106,6 +111,7 @@ class AdministrativeUnitView(PortalModelView):
 
 
 class VillageView(PortalModelView):
+    access = "catalogue"
     column_list = ("code", "name", "kind", "commune", "ethnic_minority", "ethnic_groups", "active_to")
     column_labels = {
         "code": "Mã", "name": "Tên thôn, làng", "kind": "Loại", "commune": "Xã / phường",

@@ -6,6 +6,7 @@ from models.setting import LABELS
 
 
 class SettingView(PortalModelView):
+    access = "system"
     can_create = can_delete = False
     column_list = ("key", "value")
     column_labels = {"key": "Cấu hình", "value": "Giá trị"}

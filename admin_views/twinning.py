@@ -14,6 +14,8 @@ class ActivityInline(InlineFormAdmin):
 
 
 class TwinningLinkView(PortalModelView):
+    access = "owned"
+    scope_field = TwinningLink.organisation
     column_list = ("organisation", "village", "partner_name", "signed_on", "status",
                    "responsible_person", "directive")
     column_labels = {

@@ -1,4 +1,5 @@
 """Every record type, re-exported; ALL_MODELS is in dependency order."""
+from models.audit import AuditLog, LoginAttempt
 from models.base import BaseModel, SearchableModel, VersionedModel, db
 from models.campaign import Campaign, CampaignParticipant, CampaignResult
 from models.directive import Directive, DirectiveAssignment, ImplementationReport
@@ -13,6 +14,7 @@ ALL_MODELS = [
     Setting, AdministrativeUnit, Village, Organisation, OrganisationChange, User,
     Member, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
+    AuditLog, LoginAttempt,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

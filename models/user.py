@@ -47,6 +47,10 @@ class User(UserMixin, BaseModel):
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self):
+        """A new session token: every session opened before it ends."""
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password):

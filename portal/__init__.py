@@ -3,6 +3,7 @@ import os
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.choices import label
 from models.setting import Setting
@@ -21,6 +22,9 @@ def create_app(config=None):
     if config:
         app.config.update(config)
 
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     database.init_app(app)
     i18n.init_app(app)
     # One CSRF mechanism for every POST: Flask-Admin's templates add the token.

@@ -5,9 +5,10 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 
 import admin_views as views
+from portal.account import AccountView
 from models import (
-    AdministrativeUnit, Campaign, CampaignResult, Directive, ImplementationReport, Member,
-    Organisation, OrganisationChange, Setting, TwinningLink, Village,
+    AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Member,
+    Organisation, OrganisationChange, Setting, TwinningLink, User, Village,
 )
 
 
@@ -20,14 +21,19 @@ class PortalIndexView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        counts = [
-            ("Tổ chức", Organisation.select().count(), "organisation.index_view"),
-            ("Hội viên", Member.select().count(), "member.index_view"),
-            ("Văn bản chỉ đạo", Directive.select().count(), "directive.index_view"),
-            ("Quan hệ kết nghĩa", TwinningLink.select().count(), "twinninglink.index_view"),
-        ]
-        counts = [(label, f"{n:,}".replace(",", "."), endpoint) for label, n, endpoint in counts]
+        # Counted through each view's own query, so every figure is scoped.
+        counts = []
+        for view in self.admin._views:
+            if getattr(view, "endpoint", None) in HOME_COUNTS and view.is_accessible():
+                count = f"{view.get_query().count():,}".replace(",", ".")
+                counts.append((HOME_COUNTS[view.endpoint], count, f"{view.endpoint}.index_view"))
         return self.render("admin/index.html", counts=counts)
+
+
+HOME_COUNTS = {
+    "organisation": "Tổ chức", "member": "Hội viên", "directive": "Văn bản chỉ đạo",
+    "twinninglink": "Quan hệ kết nghĩa",
+}
 
 
 # (view class, model, menu name, menu category)
@@ -42,6 +48,8 @@ REGISTRY = [
     (views.CampaignView, Campaign, "Phong trào, cuộc vận động", "Phong trào"),
     (views.CampaignResultView, CampaignResult, "Kết quả phong trào", "Phong trào"),
     (views.TwinningLinkView, TwinningLink, "Kết nghĩa", None),
+    (views.UserView, User, "Tài khoản", "Hệ thống"),
+    (views.AuditLogView, AuditLog, "Nhật ký hệ thống", "Hệ thống"),
     (views.SettingView, Setting, "Cấu hình", "Hệ thống"),
 ]
 
@@ -55,4 +63,5 @@ def build_admin(app):
     )
     for view_class, model, name, category in REGISTRY:
         admin.add_view(view_class(model, name=name, category=category))
+    admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
     return admin

@@ -1,13 +1,16 @@
-"""Login, logout and the user loader."""
+"""Login, logout, session lifetime, own password, and the user loader."""
 import datetime
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from models import Setting, User
+from admin_views import auditing
+from models import Setting, User, db
+from portal import throttle
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -29,9 +32,33 @@ def load_user(user_id):
     return user
 
 
+@bp.before_app_request
+def enforce_session_lifetime():
+    """Idle timeout and absolute lifetime, checked on every request."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["SESSION_IDLE_SECONDS"]
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    started, seen = session.get("login_at", 0), session.get("seen_at", 0)
+    if now - seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        flash("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.", "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen_at"] = now
+    return None
+
+
 class LoginForm(FlaskForm):
     username = StringField()
     password = PasswordField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField()
+    new = PasswordField()
+    confirm = PasswordField()
 
 
 def safe_next(target):
@@ -44,29 +71,55 @@ def safe_next(target):
     return target
 
 
+def _start_session(user):
+    session.clear()  # a fresh session on login: no fixation
+    session.permanent = True
+    login_user(user)
+    session["login_at"] = session["seen_at"] = time.time()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     target = safe_next(request.args.get("next")) or url_for("admin.index")
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        username = (form.username.data or "").strip()
-        user = User.get_or_none(User.username == username)
-        if user is not None and user.is_enabled and user.check_password(form.password.data or ""):
-            login_user(user)
-            User.update(last_login_at=datetime.datetime.now()).where(User.id == user.id).execute()
-            return redirect(target)
-        flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+        username = (form.username.data or "").strip()[:60]
+        address = auditing.client_address()
+        wait = throttle.seconds_to_wait(username, address)
+        if wait:
+            flash(throttle.wait_message(wait), "error")
+            status = 429
+        else:
+            user = User.get_or_none(User.username == username)
+            good = user is not None and user.is_enabled and user.check_password(form.password.data or "")
+            with db.atomic():
+                throttle.note(username, address, good)
+                auditing.record("login" if good else "login_failed", user=user,
+                                table="portal_user", note=None if good else f"Tên đăng nhập: {username}")
+            if good:
+                User.update(last_login_at=datetime.datetime.now()).where(User.id == user.id).execute()
+                _start_session(user)
+                return redirect(target)
+            flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+            status = 401
     elif request.method == "POST":
         flash("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.", "error")
-    status = 401 if request.method == "POST" else 200
+        status = 400
     return render_template("login.html", form=form, province=Setting.get_value("province_name")), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        user = User.get_by_id(current_user.id)
+        user.end_sessions()
+        user.save()
+        auditing.record("logout", user=user, table="portal_user")
     logout_user()
+    session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
 

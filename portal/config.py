@@ -22,7 +22,9 @@ def _dev_secret(instance_path):
 class Config:
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    # Absolute lifetime of a login, and how long it survives without a request.
     PERMANENT_SESSION_LIFETIME = datetime.timedelta(hours=12)
+    SESSION_IDLE_SECONDS = 30 * 60
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -49,6 +51,8 @@ class Config:
                 )
             secret = _dev_secret(instance_path)
         settings["SECRET_KEY"] = secret
+        # How many reverse proxies in front of us add X-Forwarded-For (0: none).
+        settings["PROXY_HOPS"] = int(env.get("PROXY_HOPS", "0"))
         # Behind HTTPS the cookie must never travel in clear.
         settings["SESSION_COOKIE_SECURE"] = production or env.get("SESSION_COOKIE_SECURE") == "1"
         return settings

@@ -55,6 +55,6 @@ def test_registry_covers_every_record_type():
     from models import ALL_MODELS
 
     listed = {model for _, model, _, _ in REGISTRY}
-    # Children are edited inside their parent's form; accounts come from the CLI.
-    edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "User"}
+    # Children are edited inside their parent's form; login attempts are internal.
+    edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "LoginAttempt"}
     assert {m.__name__ for m in ALL_MODELS} - {m.__name__ for m in listed} == edited_elsewhere

@@ -1,0 +1,48 @@
+"""Every user's own account page: changing one's password."""
+from flask import flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user, login_user
+
+from admin_views import auditing
+from models import User, db
+from models.passwords import password_problem
+from portal.auth import PasswordForm
+
+
+class AccountView(BaseView):
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def is_visible(self):
+        return False  # reached from the user's name in the navigation bar
+
+    def inaccessible_callback(self, name, **kwargs):
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        form = PasswordForm()
+        if form.validate_on_submit():
+            user = User.get_by_id(current_user.id)
+            problem = self._problem(user, form)
+            if problem:
+                flash(problem, "error")
+            else:
+                with db.atomic():
+                    user.set_password(form.new.data)
+                    user.save()
+                    auditing.record("password", user=user, table="portal_user",
+                                    note="Người dùng tự đổi mật khẩu")
+                # The new token ends every other session; this one carries on.
+                login_user(user)
+                flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.", "success")
+                return redirect(url_for("admin.index"))
+        return self.render("account.html", form=form)
+
+    @staticmethod
+    def _problem(user, form):
+        if not user.check_password(form.current.data or ""):
+            return "Mật khẩu hiện tại không đúng."
+        if (form.new.data or "") != (form.confirm.data or ""):
+            return "Hai lần nhập mật khẩu mới không khớp."
+        return password_problem(form.new.data or "", user.username, user.full_name)
