@@ -6,7 +6,7 @@ locking, transactions around a save with its inline children, and deletes
 that refuse to cascade. Scoping to the user's organisation hooks in through
 `get_query` and `scope_lookup`, which every read path here goes through.
 """
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.form import save_inline
@@ -88,6 +88,8 @@ class PortalModelView(ModelView):
     can_delete = property(lambda self: self.may_write())
 
     def inaccessible_callback(self, name, **kwargs):
+        if current_user.is_authenticated:
+            abort(403)
         return redirect(url_for("auth.login", next=request.full_path))
 
     # --- scope: the one place a later rule narrows what a user reaches -----

@@ -63,6 +63,11 @@ def _register_errors(app):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return page("Tệp quá lớn", f"Dung lượng gửi lên vượt quá {limit} MB; chưa có gì được lưu.", 413)
 
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page("Không có quyền truy cập",
+                    "Tài khoản của bạn không được phép xem hoặc thay đổi mục này.", 403)
+
     @app.errorhandler(404)
     def not_found(error):
         return page("Không tìm thấy", "Trang hoặc bản ghi này không tồn tại.", 404)

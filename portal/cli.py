@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from models import Organisation, User
+from models.passwords import password_problem
 from models.user import ROLE_CHOICES
 from portal import migrate
 
@@ -56,8 +57,9 @@ def users_create(username, role, org_code, full_name):
     if role == "editor" and organisation is None:
         raise click.ClickException("Cán bộ đoàn thể phải gắn với một tổ chức (--org).")
     password = read_password()
-    if len(password) < 8:
-        raise click.ClickException("Mật khẩu phải có ít nhất 8 ký tự.")
+    problem = password_problem(password, username, full_name)
+    if problem:
+        raise click.ClickException(problem)
     user = User(username=username, role=role, organisation=organisation, full_name=full_name)
     user.set_password(password)
     user.save()

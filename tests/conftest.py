@@ -81,6 +81,7 @@ def login(client, make_user):
     def do(username, role="admin", org=None):
         if User.get_or_none(User.username == username) is None:
             make_user(username, role, org)
+        client.post("/logout")
         response = client.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 302, response.data.decode()[:500]
         return client

@@ -64,7 +64,7 @@ def test_users_create_reads_the_password_from_stdin(runner, client):
 @pytest.mark.parametrize("args, message", [
     (["users", "create", "x", "--role", "editor"], "phải gắn với một tổ chức"),
     (["users", "create", "x", "--role", "editor", "--org", "KHONGCO"], "Không có tổ chức"),
-    (["users", "create", "x", "--role", "admin"], "ít nhất 8 ký tự"),
+    (["users", "create", "x", "--role", "admin"], "ít nhất 10 ký tự"),
 ])
 def test_users_create_explains_bad_input(runner, args, message):
     result = runner.invoke(args=args, input="ngan\n")

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from tests.conftest import BACKENDS, reset_postgres
-from tests.live import CHROMIUM, CHROMIUM_ARGS, GunicornServer
+from tests.live import CHROMIUM, CHROMIUM_ARGS, GunicornServer, flask_cli
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,9 @@ def server(request, tmp_path_factory):
         url = os.environ["TEST_DATABASE_URL"]
         reset_postgres(url)
     live = GunicornServer(url, str(folder)).start()
-    live.create_user("vanphong", PASSWORD, role="secretariat")
+    flask_cli(live.env, "seed-demo", "--members", "200")
+    live.create_user("kt_vanphong", PASSWORD, role="secretariat")
+    live.create_user("kt_phunu", PASSWORD, role="editor", org="PHUNU")
     yield live
     live.stop()
 
@@ -46,7 +48,7 @@ def page(browser, server):
     context.close()
 
 
-def log_in(page, username="vanphong", target="/admin/member/"):
+def log_in(page, username="kt_phunu", target="/admin/member/"):
     page.goto(target)
     assert "/login" in page.url
     page.fill("#username", username)
@@ -69,7 +71,7 @@ def create_member(page, name, citizen_id):
     page.fill("#date_of_birth", "12/03/1990")
     page.keyboard.press("Escape")
     page.fill("#citizen_id", citizen_id)
-    pick(page, "branch", "phu nu", "Hội Liên hiệp Phụ nữ tỉnh")
+    pick(page, "branch", "lien hiep phu nu tinh", "Hội Liên hiệp Phụ nữ tỉnh")
     page.fill("#joined_on", "01/05/2010")
     page.keyboard.press("Escape")
     page.click("input[type=submit][value='Lưu']")
@@ -78,7 +80,7 @@ def create_member(page, name, citizen_id):
 
 def test_wrong_password_shows_a_vietnamese_message(page):
     page.goto("/login")
-    page.fill("#username", "vanphong")
+    page.fill("#username", "kt_vanphong")
     page.fill("#password", "khong-dung")
     page.click("button[type=submit]")
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.inner_text(".alert")
@@ -130,22 +132,52 @@ def test_a_stale_form_is_refused_with_a_message(page, browser, server):
 
 
 def test_directive_with_a_new_assignment_added_inline(page):
-    log_in(page, target="/admin/directive/")
+    log_in(page, "kt_vanphong", target="/admin/directive/")
     page.goto("/admin/directive/new/")
-    page.fill("#number", "13-CT/TU")
+    page.fill("#number", "99-CT/TU")
     page.select_option("#kind", "Chỉ thị")
     page.fill("#issuer", "Tỉnh ủy")
     page.fill("#issued_on", "05/12/2023")
     page.keyboard.press("Escape")
     page.fill("#title", "Về công tác kết nghĩa với thôn, làng đồng bào dân tộc thiểu số")
     page.click("text=Thêm Đơn vị được giao và hạn báo cáo")
-    pick(page, "assignments-0-organisation", "nong dan", "Hội Nông dân tỉnh")
+    pick(page, "assignments-0-organisation", "hoi nong dan tinh", "Hội Nông dân tỉnh")
     page.fill("#assignments-0-deadline", "31/12/2024")
     page.keyboard.press("Escape")
     page.click("input[type=submit][value='Lưu']")
     page.wait_for_selector(".alert-success")
 
-    page.goto("/admin/directive/?search=13-ct")
+    page.goto("/admin/directive/?search=99-ct")
     page.locator("a[title='Sửa bản ghi']").first.click()
     assert page.input_value("#assignments-0-deadline") == "31/12/2024"
     assert "Hội Nông dân tỉnh" in page.inner_text("#s2id_assignments-0-organisation")
+
+
+def member_outside(server, code="PHUNU"):
+    """The id of a member of another section, read straight from the database."""
+    from playhouse.db_url import connect
+
+    database = connect(server.env["DATABASE_URL"])
+    with database.connection_context():
+        mark = database.param
+        return database.execute_sql(
+            "SELECT m.id FROM member m JOIN organisation o ON o.id = m.branch_id "
+            f"WHERE o.path NOT LIKE (SELECT path FROM organisation WHERE code = {mark}) || {mark} "
+            "ORDER BY m.id LIMIT 1", (code, "%")).fetchone()[0]
+
+
+def test_an_editor_sees_only_its_section_and_forged_ids_fail(page, server):
+    log_in(page)
+    page.goto("/admin/member/?page_size=100")
+    branches = page.locator("table.model-list tbody td.col-branch").all_inner_texts()
+    assert branches and all("(PHUNU" in text for text in branches)
+
+    stranger = member_outside(server)
+    for url in (f"/admin/member/edit/?id={stranger}", f"/admin/member/details/?id={stranger}"):
+        page.goto(url)
+        assert page.url.endswith("/admin/member/")
+        assert "Bản ghi không tồn tại" in page.inner_text(".alert")
+
+    page.goto("/admin/organisation/?page_size=100")
+    codes = page.locator("table.model-list tbody td.col-code").all_inner_texts()
+    assert codes and all(code.startswith("PHUNU") for code in codes)

@@ -1,0 +1,252 @@
+"""No request of any kind reaches a row outside the user's section.
+
+The checks walk every registered admin view, so a view added later is covered
+without anyone adding a test: its list, details, edit form and POST, delete,
+the mass delete, its ajax pickers and its export are all tried, for each
+role, against rows inside and outside the user's subtree. Where a row sits in
+the tree is worked out here, independently of the views' own declarations.
+"""
+import datetime
+import re
+
+import pytest
+from peewee import CharField, DateField, ForeignKeyField, TextField
+
+from models import (
+    AdministrativeUnit, AuditLog, Campaign, CampaignParticipant, Directive, DirectiveAssignment,
+    Organisation, Setting, Village,
+)
+
+# Shared catalogues: every role reads them, only admins and the secretariat write.
+CATALOGUES = {Directive, DirectiveAssignment, Campaign, CampaignParticipant, Village,
+              AdministrativeUnit}
+# Held by admins alone.
+SYSTEM = {"portal_user", "setting"}
+OWNER_NAMES = ("organisation", "branch", "organisation_id")
+
+ROLES = {
+    "kt_phunu": ("editor", "PHUNU"),
+    "kt_xem_phunu": ("viewer", "PHUNU"),
+    "kt_vanphong": ("secretariat", None),
+    "kt_lanhdao": ("viewer", None),
+}
+
+
+def owner_of(model, row):
+    """The organisation id a row belongs to, found by following its fields."""
+    if model is Organisation:
+        return row.id
+    for name in OWNER_NAMES:
+        if name in model._meta.fields:
+            return row.__data__.get(name)
+    to_orgs = [f for f in model._meta.sorted_fields
+               if isinstance(f, ForeignKeyField) and f.rel_model is Organisation]
+    if len(to_orgs) == 1:
+        return row.__data__.get(to_orgs[0].name)
+    raise AssertionError(f"This test does not know where a {model.__name__} sits in the tree: "
+                         "name its organisation field 'organisation' or list it as a catalogue.")
+
+
+def subtree(code):
+    root = Organisation.get(Organisation.code == code)
+    return {o.id for o in Organisation.select().where(Organisation.path.startswith(root.path))}
+
+
+def visible_ids(model, allowed_orgs):
+    """What a user confined to `allowed_orgs` may read of `model` (None: all)."""
+    if model in CATALOGUES or allowed_orgs is None:
+        return None
+    return {row.id for row in model.select() if owner_of(model, row) in allowed_orgs}
+
+
+@pytest.fixture
+def world(app, runner, login, client):
+    assert runner.invoke(args=["seed-demo", "--members", "150"]).exit_code == 0
+    # Audit rows of two sections, made by an admin editing members.
+    from models import Member
+
+    admin = login("quantri")
+    for code in ("PHUNU", "NONGDAN"):
+        member = (Member.select().join(Organisation)
+                  .where(Organisation.path.startswith(Organisation.get(code=code).path)).first())
+        admin.get(f"/admin/member/details/?id={member.id}")
+    admin.post("/logout")
+    return app
+
+
+def views(app):
+    return [v for v in app.extensions["admin"][0]._views if hasattr(v, "model")]
+
+
+def listed_ids(client, base):
+    ids, page = set(), 0
+    while True:
+        html = client.get(f"{base}?page_size=100&page={page}").get_data(as_text=True)
+        found = {int(i) for i in re.findall(r"details/\?id=(\d+)", html)}
+        if not found - ids:
+            return ids
+        ids |= found
+        page += 1
+
+
+def forged_form(model, row):
+    """Every field of `row`, with its text replaced: what a forger would post."""
+    form = {"version": str(row.__data__.get("version", 1))}
+    for field in model._meta.sorted_fields:
+        value = row.__data__.get(field.name)
+        if field.primary_key or field.name in ("search_text", "path", "version"):
+            continue
+        if isinstance(field, (CharField, TextField)) and not field.choices and not field.unique:
+            value = "ĐÃ BỊ SỬA TRÁI PHÉP"
+        if isinstance(value, datetime.date):
+            value = value.strftime("%d/%m/%Y")
+        if value is not None:
+            form[field.name] = str(value)
+    return form
+
+
+def stored(model, pk):
+    row = model.get_or_none(model.id == pk)
+    return None if row is None else dict(row.__data__)
+
+
+@pytest.mark.parametrize("username", ["kt_phunu", "kt_xem_phunu"])
+def test_a_confined_user_reaches_nothing_outside_its_subtree(world, login, username):
+    role, code = ROLES[username]
+    client = login(username, role=role, org=code)
+    allowed = subtree(code)
+    for view in views(world):
+        model, base = view.model, f"/admin/{view.endpoint}/"
+        if model._meta.table_name in SYSTEM:
+            assert client.get(base).status_code == 403, base
+            continue
+        if model is AuditLog and role == "viewer":
+            assert client.get(base).status_code == 403, base
+            continue
+        readable = visible_ids(model, allowed)
+        shown = listed_ids(client, base)
+        if readable is not None:
+            assert shown <= readable, (base, shown - readable)
+            searched = listed_ids(client, base + "?search=a") if hasattr(model, "search_text") else set()
+            assert searched <= readable, base
+        outside = [] if readable is None else [
+            row for row in model.select().order_by(model.id) if row.id not in readable][:4]
+        for row in outside:
+            before = stored(model, row.id)
+            for url in (f"{base}details/?id={row.id}", f"{base}edit/?id={row.id}"):
+                response = client.get(url)
+                assert response.status_code in (302, 403), url
+                assert response.status_code == 403 or "/details/" not in response.headers["Location"]
+            client.post(f"{base}edit/?id={row.id}", data=forged_form(model, row))
+            client.post(f"{base}delete/", data={"id": row.id})
+            client.post(f"{base}action/", data={"action": "delete", "rowid": [str(row.id)]})
+            assert stored(model, row.id) == before, (base, row.id)
+        for name in view._form_ajax_refs:
+            picked = client.get(f"{base}ajax/lookup/?name={name}&query=").get_json() or []
+            loader = view._form_ajax_refs[name]
+            if loader.model is Organisation:
+                assert {pk for pk, _ in picked} <= allowed, (base, name)
+        export = client.get(f"{base}export/csv/")
+        assert export.status_code != 200 or not outside, base
+
+
+def test_an_editor_cannot_move_or_create_rows_outside_its_section(world, login):
+    from models import Member
+
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    mine = Member.select().where(Member.branch.in_(list(subtree("PHUNU")))).first()
+    elsewhere = Organisation.get(Organisation.code == "NONGDAN")
+    form = forged_form(Member, mine)
+    form["full_name"] = mine.full_name
+    form["branch"] = str(elsewhere.id)
+    page = client.post(f"/admin/member/edit/?id={mine.id}", data=form).get_data(as_text=True)
+    assert "không có quyền chọn" in page
+    assert Member.get_by_id(mine.id).branch_id == mine.branch_id
+
+    count = Member.select().count()
+    form.update(citizen_id="064111222333", full_name="Người Lạ")
+    client.post("/admin/member/new/", data=form)
+    assert Member.select().count() == count
+
+    created = client.post("/admin/organisation/new/", data={
+        "code": "LA", "name": "Tổ chức lạ", "kind": "phunu", "level": "xa"}).get_data(as_text=True)
+    assert "Bạn chỉ được ghi dữ liệu của tổ chức mình" in created
+    assert Organisation.get_or_none(Organisation.code == "LA") is None
+
+
+@pytest.mark.parametrize("username", ["kt_vanphong", "kt_lanhdao", "kt_xem_phunu"])
+def test_read_only_roles_change_nothing_in_sections(world, login, username):
+    role, code = ROLES[username]
+    client = login(username, role=role, org=code)
+    for view in views(world):
+        model, base = view.model, f"/admin/{view.endpoint}/"
+        if model in CATALOGUES or model._meta.table_name in SYSTEM or model is AuditLog:
+            continue
+        row = model.select().first()
+        if row is None:
+            continue
+        if role == "secretariat" and model is Organisation:
+            continue  # the secretariat restructures the tree
+        before = stored(model, row.id)
+        client.post(f"{base}edit/?id={row.id}", data=forged_form(model, row))
+        client.post(f"{base}delete/", data={"id": row.id})
+        client.post(f"{base}action/", data={"action": "delete", "rowid": [str(row.id)]})
+        assert stored(model, row.id) == before, (username, base)
+
+
+def test_catalogues_are_read_by_all_and_written_by_the_secretariat(world, login):
+    directive = Directive.select().first()
+    before = stored(Directive, directive.id)
+    editor = login("kt_phunu", role="editor", org="PHUNU")
+    assert editor.get("/admin/directive/").status_code == 200
+    assert editor.get(f"/admin/directive/details/?id={directive.id}").status_code == 200
+    editor.post(f"/admin/directive/edit/?id={directive.id}", data=forged_form(Directive, directive))
+    assert stored(Directive, directive.id) == before
+    editor.post("/logout")
+
+    secretariat = login("kt_vanphong", role="secretariat")
+    form = forged_form(Directive, directive)
+    response = secretariat.post(f"/admin/directive/edit/?id={directive.id}", data=form,
+                                follow_redirects=True)
+    assert "Đã lưu bản ghi" in response.get_data(as_text=True)
+
+
+def test_settings_and_accounts_are_for_admins_only(world, login):
+    setting = Setting.get()
+    for username in ROLES:
+        client = login(username, role=ROLES[username][0], org=ROLES[username][1])
+        assert client.get("/admin/user/").status_code == 403
+        client.post(f"/admin/setting/edit/?id={setting.id}", data={"value": "Tỉnh Khác", "version": "1"})
+        assert Setting.get_value("province_name") == "Gia Lai"
+        client.post("/logout")
+
+
+def test_home_page_counts_only_the_section(world, login):
+    from models import Member
+
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    mine = Member.select().where(Member.branch.in_(list(subtree("PHUNU")))).count()
+    page = client.get("/admin/").get_data(as_text=True)
+    assert re.search(rf'<div class="h3 mb-0">{mine}</div>\s*<div class="text-muted">Hội viên', page)
+
+
+def test_report_attachments_follow_the_reports_scope(world, login, app, tmp_path):
+    import os
+
+    from models import ImplementationReport
+
+    folder = os.path.join(app.config["UPLOAD_FOLDER"], "reports")
+    os.makedirs(folder, exist_ok=True)
+    names = {}
+    for code in ("PHUNU", "NONGDAN"):
+        report = ImplementationReport.create(
+            directive=Directive.select().first(), organisation=Organisation.get(code=code),
+            reported_on=datetime.date(2024, 6, 1), content="Báo cáo", status="done",
+            attachment=f"reports/20240601-abcd-{code}.pdf")
+        with open(os.path.join(folder, f"20240601-abcd-{code}.pdf"), "wb") as fh:
+            fh.write(b"%PDF-1.4 test")
+        names[code] = report.attachment
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    with client.get(f"/files/{names['PHUNU']}") as response:
+        assert response.status_code == 200
+    assert client.get(f"/files/{names['NONGDAN']}").status_code == 404
