@@ -7,11 +7,13 @@ from admin_views.members import MemberView
 from admin_views.organisations import (
     AdministrativeUnitView, OrganisationChangeView, OrganisationView, VillageView,
 )
+from admin_views.reporting import IndicatorView, QuarterlyReportView, ReportingPeriodView
 from admin_views.system import SettingView
 from admin_views.twinning import TwinningLinkView
 from admin_views.users import UserView
 
 __all__ = [
+    "IndicatorView", "QuarterlyReportView", "ReportingPeriodView",
     "AuditLogView", "UserView", "AdministrativeUnitView", "CampaignResultView", "CampaignView", "DirectiveView",
     "ImplementationReportView", "MemberView", "OrganisationChangeView", "OrganisationView",
     "PortalModelView", "SettingView", "TwinningLinkView", "VillageView",

@@ -6,6 +6,7 @@ from models.directive import Directive, DirectiveAssignment, ImplementationRepor
 from models.geography import AdministrativeUnit, Village
 from models.member import Member
 from models.organisation import Organisation, OrganisationChange
+from models.reporting import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
 from models.setting import Setting
 from models.twinning import TwinningActivity, TwinningLink
 from models.user import User
@@ -14,7 +15,7 @@ ALL_MODELS = [
     Setting, AdministrativeUnit, Village, Organisation, OrganisationChange, User,
     Member, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
-    AuditLog, LoginAttempt,
+    AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -7,8 +7,9 @@ from flask_login import current_user
 import admin_views as views
 from portal.account import AccountView
 from models import (
-    AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Member,
-    Organisation, OrganisationChange, Setting, TwinningLink, User, Village,
+    AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
+    Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
+    User, Village,
 )
 
 
@@ -43,6 +44,9 @@ REGISTRY = [
     (views.AdministrativeUnitView, AdministrativeUnit, "Đơn vị hành chính", "Địa bàn"),
     (views.VillageView, Village, "Thôn, làng, tổ dân phố", "Địa bàn"),
     (views.MemberView, Member, "Hội viên, đoàn viên", None),
+    (views.QuarterlyReportView, QuarterlyReport, "Báo cáo quý", "Báo cáo quý"),
+    (views.ReportingPeriodView, ReportingPeriod, "Kỳ báo cáo", "Báo cáo quý"),
+    (views.IndicatorView, Indicator, "Danh mục chỉ tiêu", "Báo cáo quý"),
     (views.DirectiveView, Directive, "Văn bản chỉ đạo", "Văn bản"),
     (views.ImplementationReportView, ImplementationReport, "Báo cáo thực hiện", "Văn bản"),
     (views.CampaignView, Campaign, "Phong trào, cuộc vận động", "Phong trào"),

@@ -14,12 +14,12 @@ from peewee import CharField, DateField, ForeignKeyField, TextField
 
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignParticipant, Directive, DirectiveAssignment,
-    Organisation, Setting, Village,
+    Indicator, Organisation, ReportingPeriod, Setting, Village,
 )
 
 # Shared catalogues: every role reads them, only admins and the secretariat write.
 CATALOGUES = {Directive, DirectiveAssignment, Campaign, CampaignParticipant, Village,
-              AdministrativeUnit}
+              AdministrativeUnit, Indicator, ReportingPeriod}
 # Held by admins alone.
 SYSTEM = {"portal_user", "setting"}
 OWNER_NAMES = ("organisation", "branch", "organisation_id")

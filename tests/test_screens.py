@@ -55,6 +55,8 @@ def test_registry_covers_every_record_type():
     from models import ALL_MODELS
 
     listed = {model for _, model, _, _ in REGISTRY}
-    # Children are edited inside their parent's form; login attempts are internal.
-    edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "LoginAttempt"}
+    # Children are edited inside their parent's form (report figures in the report grid);
+    # login attempts are internal.
+    edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "LoginAttempt",
+                        "ReportValue"}
     assert {m.__name__ for m in ALL_MODELS} - {m.__name__ for m in listed} == edited_elsewhere

@@ -1,0 +1,146 @@
+"""Quarterly reporting: the indicator catalogue, reporting quarters, reports and figures."""
+import datetime
+
+from peewee import BigIntegerField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from models.base import BaseModel, SearchableModel, VersionedModel
+from models.organisation import Organisation
+
+KIND_CHOICES = [
+    ("flow", "Cộng dồn theo quý (lưu lượng)"),
+    ("stock", "Số cuối kỳ (lấy quý cuối)"),
+    ("ratio", "Tỷ lệ (tính từ hai chỉ tiêu)"),
+]
+
+# Figures a report can take from the member records instead of typing them.
+DERIVED_CHOICES = [
+    ("members_new", "Kết nạp mới trong quý"),
+    ("members_left", "Thôi sinh hoạt, chuyển đi, từ trần trong quý"),
+    ("members_total", "Đang sinh hoạt cuối quý"),
+    ("party_admitted", "Được kết nạp Đảng trong quý"),
+]
+
+PERIOD_STATUS_CHOICES = [("open", "Đang mở"), ("closed", "Đã khoá")]
+
+REPORT_STATUS_CHOICES = [
+    ("draft", "Bản nháp"),
+    ("submitted", "Đã gửi"),
+    ("approved", "Đã duyệt (khoá)"),
+]
+
+QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def quarter_label(year, quarter):
+    return f"Quý {QUARTER_NAMES[quarter]}/{year}"
+
+
+def quarter_end(year, quarter):
+    month = quarter * 3
+    next_first = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return next_first - datetime.timedelta(days=1)
+
+
+def quarter_start(year, quarter):
+    return datetime.date(year, quarter * 3 - 2, 1)
+
+
+class Indicator(SearchableModel):
+    verbose_name = "chỉ tiêu"
+    search_fields = ("code", "label", "group")
+
+    # Stable codes used by import files and the API: never renamed.
+    code = CharField(max_length=40, unique=True)
+    label = CharField(max_length=200)
+    unit = CharField(max_length=40, default="")
+    kind = CharField(max_length=10, choices=KIND_CHOICES)
+    numerator = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    denominator = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    # A ratio is shown multiplied by this (100 for a percentage).
+    scale = IntegerField(default=1)
+    group = CharField(max_length=100, default="")
+    position = IntegerField(default=0)
+    # Organisation kinds that report it ("phunu,nongdan"); empty: every kind.
+    reported_by = CharField(max_length=200, default="")
+    derived_from = CharField(max_length=20, choices=DERIVED_CHOICES, null=True)
+    retired_on = DateField(null=True)
+
+    class Meta:
+        table_name = "indicator"
+
+    def __str__(self):
+        return f"{self.label} ({self.code})"
+
+    def applies_to(self, organisation_kind):
+        kinds = {k.strip() for k in self.reported_by.split(",") if k.strip()}
+        return not kinds or organisation_kind in kinds
+
+    @classmethod
+    def in_force(cls, on=None):
+        on = on or datetime.date.today()
+        return (cls.select()
+                .where(cls.retired_on.is_null() | (cls.retired_on > on))
+                .order_by(cls.position, cls.id))
+
+
+class ReportingPeriod(VersionedModel):
+    verbose_name = "kỳ báo cáo"
+
+    year = IntegerField()
+    quarter = IntegerField(choices=[(q, f"Quý {n}") for q, n in QUARTER_NAMES.items()])
+    deadline = DateField(null=True)
+    status = CharField(max_length=10, choices=PERIOD_STATUS_CHOICES, default="open")
+    opened_at = DateTimeField(default=datetime.datetime.now)
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "reporting_period"
+        indexes = ((("year", "quarter"), True),)
+
+    def __str__(self):
+        return quarter_label(self.year, self.quarter)
+
+    @property
+    def ends_on(self):
+        return quarter_end(self.year, self.quarter)
+
+    @property
+    def starts_on(self):
+        return quarter_start(self.year, self.quarter)
+
+
+class QuarterlyReport(VersionedModel):
+    verbose_name = "báo cáo quý"
+
+    organisation = ForeignKeyField(Organisation, backref="quarterly_reports", on_delete="RESTRICT")
+    period = ForeignKeyField(ReportingPeriod, backref="reports", on_delete="RESTRICT")
+    status = CharField(max_length=10, choices=REPORT_STATUS_CHOICES, default="draft", index=True)
+    submitted_at = DateTimeField(null=True)
+    approved_at = DateTimeField(null=True)
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "quarterly_report"
+        indexes = ((("organisation", "period"), True),)
+
+    def __str__(self):
+        return f"{self.organisation.code} – {self.period}"
+
+    @property
+    def locked(self):
+        return self.status == "approved"
+
+
+class ReportValue(BaseModel):
+    verbose_name = "số liệu"
+
+    report = ForeignKeyField(QuarterlyReport, backref="values", on_delete="RESTRICT")
+    indicator = ForeignKeyField(Indicator, backref="values", on_delete="RESTRICT")
+    value = BigIntegerField()
+
+    class Meta:
+        table_name = "report_value"
+        indexes = ((("report", "indicator"), True),)
+
+    def __str__(self):
+        return f"{self.indicator.code} = {self.value}"

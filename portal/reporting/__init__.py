@@ -1,0 +1,1 @@
+"""Quarterly figures: the arithmetic of totals, loading it, and its pages."""
