@@ -1,7 +1,14 @@
 """The indicator catalogue, reporting quarters and quarterly reports."""
+from flask import url_for
+from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.model.template import LinkRowAction
+from markupsafe import Markup, escape
+
 from admin_views.base import PortalModelView
 from admin_views.filters import InSubtreeFilter, choice_filter
-from models import Indicator, QuarterlyReport, ReportingPeriod
+from admin_views.formatters import format_number
+from admin_views.report_pages import ReportPages
+from models import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
 
 
 class IndicatorView(PortalModelView):
@@ -22,21 +29,69 @@ class IndicatorView(PortalModelView):
     search_hint = "mã, tên chỉ tiêu"
 
 
+def _submissions_link(view, context, model, name):
+    url = url_for("quarterlyreport.submissions", period=model.id)
+    return Markup(f'<a href="{escape(url)}">Đơn vị đã nộp, chưa nộp</a>')
+
+
 class ReportingPeriodView(PortalModelView):
     access = "catalogue"
-    column_list = ("year", "quarter", "deadline", "status", "opened_at")
+    column_list = ("year", "quarter", "deadline", "status", "opened_at", "submissions")
     column_labels = {"year": "Năm", "quarter": "Quý", "deadline": "Hạn nộp báo cáo",
-                     "status": "Tình trạng", "opened_at": "Mở lúc", "note": "Ghi chú"}
+                     "status": "Tình trạng", "opened_at": "Mở lúc", "note": "Ghi chú",
+                     "submissions": "Tình hình nộp báo cáo"}
+    column_formatters = {"submissions": _submissions_link}
     column_default_sort = [("year", True), ("quarter", True)]
     form_columns = ("year", "quarter", "deadline", "status", "note")
 
 
-class QuarterlyReportView(PortalModelView):
+def _entry_link(view, context, model, name):
+    url = url_for(".entry", id=model.id)
+    return Markup(f'<a href="{escape(url)}" title="Mở bảng số liệu">{escape(model.organisation)}</a>')
+
+
+def _status(view, context, model, name):
+    shown = escape(dict(QuarterlyReport.status.choices).get(model.status, model.status))
+    if model.status == "draft" and model.submitted_at is not None:
+        shown += Markup(' <span class="text-muted">(đang sửa lại)</span>')
+    if model.is_late:
+        late = "Nộp muộn" if model.submitted_at is not None else "Quá hạn, chưa gửi"
+        shown += Markup(f' <span class="badge badge-danger late">{late}</span>')
+    return shown
+
+
+def _figures(view, context, model, name):
+    rows = "".join(
+        f"<tr><td>{escape(v.indicator.label)}</td><td class=\"text-right\">{format_number(v.value)}</td></tr>"
+        for v in ReportValue.select(ReportValue, Indicator).join(Indicator)
+        .where(ReportValue.report == model.id).order_by(Indicator.position))
+    return Markup(f'<table class="table table-sm mb-0">{rows}</table>') if rows else "—"
+
+
+class QuarterlyReportView(ReportPages, PortalModelView):
     access = "owned"
     scope_field = QuarterlyReport.organisation
+    # Figures are written in the entry grid, one screen per unit and quarter,
+    # through the report workflow; reports are history and never deleted.
+    can_create = False
+    can_edit = False
+    can_delete = False
+    list_template = "admin/reports/list.html"
     column_list = ("organisation", "period", "status", "submitted_at", "approved_at")
+    column_details_list = ("organisation", "period", "status", "submitted_at", "approved_at", "note",
+                           "figures")
     column_labels = {"organisation": "Đơn vị", "period": "Kỳ báo cáo", "status": "Tình trạng",
-                     "submitted_at": "Gửi lúc", "approved_at": "Duyệt lúc", "note": "Ghi chú"}
+                     "submitted_at": "Gửi lúc (lần đầu)", "approved_at": "Duyệt lúc", "note": "Ghi chú",
+                     "figures": "Số liệu"}
+    column_formatters = {"organisation": _entry_link, "status": _status}
+    column_formatters_detail = {"organisation": _entry_link, "status": _status, "figures": _figures}
     column_filters = (InSubtreeFilter(QuarterlyReport.organisation, "Đơn vị"),
+                      # Filter options are fixed at start-up, so the quarter is
+                      # chosen by year and number rather than from the periods.
+                      FilterEqual(ReportingPeriod.year, "Năm"),
+                      FilterEqual(ReportingPeriod.quarter, "Quý", options=ReportingPeriod.quarter.choices),
                       choice_filter(QuarterlyReport.status, "Tình trạng"))
-    form_columns = ("organisation", "period", "note")
+    column_extra_row_actions = [
+        LinkRowAction("fa fa-table", lambda action, row_id, row: url_for(".entry", id=row_id),
+                      title="Mở bảng số liệu"),
+    ]

@@ -1,9 +1,12 @@
 """Quarterly reporting: the indicator catalogue, reporting quarters, reports and figures."""
 import datetime
 
-from peewee import BigIntegerField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BigIntegerField, Case, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn,
+)
 
 from models.base import BaseModel, SearchableModel, VersionedModel
+from models.member import Member
 from models.organisation import Organisation
 
 KIND_CHOICES = [
@@ -45,6 +48,10 @@ def quarter_start(year, quarter):
     return datetime.date(year, quarter * 3 - 2, 1)
 
 
+def previous_quarter(year, quarter):
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
 class Indicator(SearchableModel):
     verbose_name = "chỉ tiêu"
     search_fields = ("code", "label", "group")
@@ -82,6 +89,16 @@ class Indicator(SearchableModel):
                 .where(cls.retired_on.is_null() | (cls.retired_on > on))
                 .order_by(cls.position, cls.id))
 
+    @classmethod
+    def for_quarter(cls, organisation_kind, year, quarter):
+        """What a unit of this kind reports for a quarter, in catalogue order.
+
+        In force at the quarter's first day, like the importer: an indicator
+        retired mid-quarter still takes that quarter's figure.
+        """
+        return [indicator for indicator in cls.in_force(quarter_start(year, quarter))
+                if indicator.applies_to(organisation_kind)]
+
 
 class ReportingPeriod(VersionedModel):
     verbose_name = "kỳ báo cáo"
@@ -108,6 +125,50 @@ class ReportingPeriod(VersionedModel):
     def starts_on(self):
         return quarter_start(self.year, self.quarter)
 
+    @property
+    def is_open(self):
+        return self.status == "open"
+
+    @classmethod
+    def find(cls, year, quarter):
+        return cls.get_or_none(cls.year == year, cls.quarter == quarter)
+
+    def previous(self):
+        """The quarter before this one, if it was ever opened."""
+        return ReportingPeriod.find(*previous_quarter(self.year, self.quarter))
+
+    def is_late(self, submitted_at, today=None):
+        """Submitted after the deadline, or not submitted and the deadline passed."""
+        if self.deadline is None:
+            return False
+        if submitted_at is not None:
+            return submitted_at.date() > self.deadline
+        return (today or datetime.date.today()) > self.deadline
+
+    def member_figures(self, organisation):
+        """{derived_from: count} over the member records of `organisation`'s
+        subtree for this quarter, or None when the subtree keeps no member
+        records in the portal (then there is nothing to compare with)."""
+        start, end = self.starts_on, self.ends_on
+
+        def counted(condition):
+            return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+
+        still_member = ((Member.joined_on.is_null() | (Member.joined_on <= end))
+                        & (Member.left_on.is_null() | (Member.left_on > end)))
+        row = (Member
+               .select(fn.COUNT(Member.id),
+                       counted(Member.joined_on.between(start, end)),
+                       counted(Member.left_on.between(start, end) & (Member.status != "active")),
+                       counted(still_member),
+                       counted(Member.party_admitted_on.between(start, end)))
+               .where(Member.branch.in_(Organisation.subtree_ids(organisation)))
+               .tuples().get())
+        if not row[0]:
+            return None
+        names = ("members_new", "members_left", "members_total", "party_admitted")
+        return {name: int(count) for name, count in zip(names, row[1:])}
+
 
 class QuarterlyReport(VersionedModel):
     verbose_name = "báo cáo quý"
@@ -129,6 +190,27 @@ class QuarterlyReport(VersionedModel):
     @property
     def locked(self):
         return self.status == "approved"
+
+    @property
+    def is_late(self):
+        return self.period.is_late(self.submitted_at)
+
+    def figures(self):
+        """{indicator id: value} as stored."""
+        return dict(ReportValue.select(ReportValue.indicator, ReportValue.value)
+                    .where(ReportValue.report == self.id).tuples())
+
+    def previous(self):
+        """The same unit's report for the quarter before, if any."""
+        year, quarter = previous_quarter(self.period.year, self.period.quarter)
+        return QuarterlyReport.find(self.organisation_id, year, quarter)
+
+    @classmethod
+    def find(cls, organisation_id, year, quarter):
+        return (cls.select().join(ReportingPeriod)
+                .where(cls.organisation == organisation_id,
+                       ReportingPeriod.year == year, ReportingPeriod.quarter == quarter)
+                .first())
 
 
 class ReportValue(BaseModel):

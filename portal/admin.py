@@ -1,16 +1,20 @@
 """The admin site: which record types appear, under which Vietnamese names."""
 from flask import redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 
 import admin_views as views
-from portal.account import AccountView
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
     Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
     User, Village,
 )
+from portal.account import AccountView
+from portal.reporting.dashboard import DashboardView
+from portal.reporting.totals_view import TotalsView
+from portal.reporting.upload_view import ReportImportView
 
 
 class PortalIndexView(AdminIndexView):
@@ -68,4 +72,13 @@ def build_admin(app):
     for view_class, model, name, category in REGISTRY:
         admin.add_view(view_class(model, name=name, category=category))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
+    admin.add_view(ReportImportView(name="Nhập số liệu báo cáo", endpoint="import_reports",
+                                    url="/admin/import-reports", category="Báo cáo quý"))
+    for name, endpoint in (("Nhập báo cáo", "quarterlyreport.entry"),
+                           ("Tình hình nộp báo cáo", "quarterlyreport.submissions")):
+        admin.add_link(MenuLink(name=name, endpoint=endpoint, category="Báo cáo quý"))
+    admin.add_view(TotalsView(name="Tổng hợp giao ban", endpoint="totals", url="/admin/totals",
+                              category="Báo cáo quý"))
+    admin.add_view(DashboardView(name="Biểu đồ", endpoint="dashboard", url="/admin/dashboard",
+                                 category="Báo cáo quý"))
     return admin

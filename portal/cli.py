@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app wsgi db|users|seed-demo …`."""
+"""Command-line tools: `flask --app wsgi db|users|import|seed-demo …`."""
+import os
 import sys
 
 import click
@@ -8,9 +9,40 @@ from models import Organisation, User
 from models.passwords import password_problem
 from models.user import ROLE_CHOICES
 from portal import migrate
+from portal.reporting import importer
 
 db_cli = AppGroup("db", help="Cơ sở dữ liệu: áp dụng và kiểm tra migration.")
 users_cli = AppGroup("users", help="Tài khoản người dùng.")
+import_cli = AppGroup("import", help="Nhập dữ liệu từ tệp.")
+export_cli = AppGroup("export", help="Xuất dữ liệu ra tệp.")
+
+
+@export_cli.command("giao-ban")
+@click.option("--year", type=int, required=True, help="Năm, ví dụ 2024.")
+@click.option("--quarter", type=click.IntRange(1, 4), required=True, help="Quý, 1–4.")
+@click.option("--parent", default=None, help="Mã đơn vị cha (mặc định: Khối).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--by", "produced_by", default="Văn phòng Khối", show_default=True, help="Người lập.")
+def export_giao_ban(year, quarter, parent, output, produced_by):
+    """Write the giao ban workbook of one quarter to an xlsx file."""
+    from admin_views import auditing
+    from models import Setting
+    from portal.excel.giao_ban import write_giao_ban
+    from portal.reporting.totals import BadSelection, Selection, build, check_quarter
+
+    try:
+        check_quarter(year, quarter)
+    except BadSelection as problem:
+        raise click.ClickException(str(problem))
+    root = Organisation.get_or_none(Organisation.code == (parent or "KHOI").upper())
+    if root is None:
+        raise click.ClickException(f"Không có tổ chức mã {parent}.")
+    totals = build(Selection(root, "quarter", [(year, quarter)]))
+    with open(output, "wb") as stream:
+        write_giao_ban(stream, totals, Setting.get_value("province_name"), produced_by)
+    auditing.record("export", table="quarterly_report", organisation_id=root.id,
+                    note=f"Sổ giao ban {totals.selection.label} (dòng lệnh), tệp {output}")
+    click.echo(f"Đã ghi sổ giao ban {totals.selection.label} của {root.name} vào {output}.")
 
 
 @db_cli.command("upgrade")
@@ -66,6 +98,33 @@ def users_create(username, role, org_code, full_name):
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
+@import_cli.command("reports")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
+def import_reports(path, dry_run):
+    """Load quarterly figures into draft reports from a CSV or xlsx file with the
+    columns org_code, year, quarter, indicator_code, value: all rows or none."""
+    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise click.ClickException(f"Không mở được tệp {path}: tệp không tồn tại.") from None
+    except OSError as error:
+        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+    rows, problems = importer.load(name, data)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
+                                   "chưa ghi gì vào cơ sở dữ liệu.")
+    try:
+        summary = importer.save(rows, name, dry_run=dry_run)
+    except importer.ImportConflict as error:
+        raise click.ClickException(str(error))
+    click.echo(summary.message(dry_run))
+
+
 @click.command("seed-demo")
 @click.option("--members", default=3000, show_default=True, help="Số hội viên mẫu.")
 @click.option("--if-empty", is_flag=True, help="Bỏ qua, không báo lỗi, khi đã có dữ liệu.")
@@ -89,4 +148,6 @@ def seed_demo(members, if_empty):
 def init_app(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(seed_demo)

@@ -181,3 +181,21 @@ def test_an_editor_sees_only_its_section_and_forged_ids_fail(page, server):
     page.goto("/admin/organisation/?page_size=100")
     codes = page.locator("table.model-list tbody td.col-code").all_inner_texts()
     assert codes and all(code.startswith("PHUNU") for code in codes)
+
+
+def test_dashboard_draws_its_charts_without_the_internet(page):
+    log_in(page, "kt_vanphong", target="/admin/dashboard/")
+    page.wait_for_selector("body[data-charts-ready='1']")
+    for chart in ("chart-members", "chart-coverage", "chart-new"):
+        drawn = page.evaluate(
+            f"Chart.getChart(document.getElementById('{chart}')).data.datasets[0].data.length")
+        assert drawn > 0, chart
+
+
+def test_totals_page_drills_into_a_unit(page):
+    log_in(page, "kt_vanphong", target="/admin/totals/?year=2019&quarter=2")
+    total = page.locator("tfoot td[data-code='members_new'] .figure").inner_text()
+    assert total == "2.407"
+    page.click("td.unit a:has-text('Hội Liên hiệp Phụ nữ tỉnh')")
+    page.wait_for_url("**parent=PHUNU**")
+    assert page.locator("tbody tr").count() >= 1

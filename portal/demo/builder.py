@@ -15,6 +15,7 @@ import random
 from models import (
     AdministrativeUnit, Campaign, Directive, Member, Organisation, TwinningLink, Village, db,
 )
+from portal.demo import figures
 from portal.demo.common import BASE_CODES
 from portal.demo.people import _members
 from portal.demo.places import _geography, _organisations
@@ -83,6 +84,7 @@ def build(members=3000, seed=2024):
         directives = _directives(units)
         _campaigns(units, directives)
         _twinning(units, villages, merged_village, directives["13"])
+        figures.load_demo(rng)
         _set_province()
         accounts = _users(units)
     return accounts

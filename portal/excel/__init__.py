@@ -1,0 +1,1 @@
+"""Excel in and out: the giao ban workbook, list exports, spreadsheet imports."""

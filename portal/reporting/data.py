@@ -1,0 +1,88 @@
+"""Loading what the arithmetic needs from the database, in a few queries."""
+from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue
+from portal.reporting.arithmetic import IndicatorSpec, quarter_index
+
+# Reports that count in totals unless drafts are asked for too.
+COUNTED = ("submitted", "approved")
+
+
+def indicators_in_force():
+    return list(Indicator.in_force())
+
+
+def specs_of(indicators):
+    codes = {i.id: i.code for i in Indicator.select(Indicator.id, Indicator.code)}
+    return [IndicatorSpec(i.code, i.kind, codes.get(i.numerator_id), codes.get(i.denominator_id), i.scale)
+            for i in indicators]
+
+
+def children_map():
+    """{parent id: [child ids]} for the whole tree."""
+    children = {}
+    query = Organisation.select(Organisation.id, Organisation.parent)
+    for org_id, parent_id in query.tuples():
+        children.setdefault(parent_id, []).append(org_id)
+    return children
+
+
+def _quarter_number():
+    return ReportingPeriod.year * 4 + ReportingPeriod.quarter - 1
+
+
+def load_reports(quarters, statuses=COUNTED):
+    """{(organisation id, (year, quarter)): {indicator code: value}} over `quarters`."""
+    if not quarters:
+        return {}
+    low, high = quarter_index(*quarters[0]), quarter_index(*quarters[-1])
+    in_span = _quarter_number().between(low, high)
+    reports = {}
+    filed = (QuarterlyReport
+             .select(QuarterlyReport.organisation, ReportingPeriod.year, ReportingPeriod.quarter)
+             .join(ReportingPeriod)
+             .where(in_span, QuarterlyReport.status.in_(statuses)))
+    for org_id, year, quarter in filed.tuples():
+        reports[(org_id, (year, quarter))] = {}
+    values = (ReportValue
+              .select(QuarterlyReport.organisation, ReportingPeriod.year, ReportingPeriod.quarter,
+                      Indicator.code, ReportValue.value)
+              .join(QuarterlyReport).join(ReportingPeriod)
+              .switch(ReportValue).join(Indicator)
+              .where(in_span, QuarterlyReport.status.in_(statuses)))
+    for org_id, year, quarter, code, value in values.tuples():
+        reports[(org_id, (year, quarter))][code] = value
+    return reports
+
+
+def report_statuses(unit_ids, year, quarter):
+    """{unit id: QuarterlyReport or None} for one quarter."""
+    found = {unit: None for unit in unit_ids}
+    query = (QuarterlyReport.select(QuarterlyReport, ReportingPeriod)
+             .join(ReportingPeriod)
+             .where(QuarterlyReport.organisation.in_(list(unit_ids)),
+                    ReportingPeriod.year == year, ReportingPeriod.quarter == quarter))
+    for report in query:
+        found[report.organisation_id] = report
+    return found
+
+
+def latest_reported_quarter(statuses=COUNTED):
+    """The last (year, quarter) for which any counted report exists, or None."""
+    row = (ReportingPeriod.select(ReportingPeriod.year, ReportingPeriod.quarter)
+           .join(QuarterlyReport)
+           .where(QuarterlyReport.status.in_(statuses))
+           .order_by(ReportingPeriod.year.desc(), ReportingPeriod.quarter.desc())
+           .tuples().first())
+    return tuple(row) if row else None
+
+
+def latest_period():
+    return (ReportingPeriod.select()
+            .order_by(ReportingPeriod.year.desc(), ReportingPeriod.quarter.desc()).first())
+
+
+def subtree_members(root_ids):
+    """{root id: subquery of ids in its subtree} helper for side panels."""
+    roots = Organisation.select(Organisation.id, Organisation.path).where(Organisation.id.in_(list(root_ids)))
+    return {org.id: Organisation.select(Organisation.id).where(Organisation.path.startswith(org.path))
+            for org in roots}
+

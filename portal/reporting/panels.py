@@ -1,0 +1,90 @@
+"""The panels beside the totals: campaigns, directives and twinning per unit.
+
+Each figure of a unit covers its whole subtree, over the chosen quarters.
+"""
+import datetime
+import operator
+from functools import reduce
+
+from peewee import fn
+
+from models import (
+    Campaign, CampaignResult, Directive, DirectiveAssignment, ImplementationReport, Organisation,
+    TwinningActivity, TwinningLink,
+)
+from models.reporting import quarter_end, quarter_start
+from portal.reporting.arithmetic import quarter_index
+
+CAMPAIGN_FIGURES = ("models_built", "funds_mobilised", "houses_built", "houses_repaired",
+                    "people_supported", "workdays")
+CAMPAIGN_LABELS = {
+    "models_built": "Mô hình", "funds_mobilised": "Kinh phí (đồng)", "houses_built": "Nhà xây mới",
+    "houses_repaired": "Nhà sửa chữa", "people_supported": "Người được hỗ trợ", "workdays": "Ngày công",
+}
+
+
+def _subtree(unit):
+    return Organisation.select(Organisation.id).where(Organisation.path.startswith(unit.path))
+
+
+def campaign_results(units, quarters):
+    """[(campaign, {unit id: {figure: sum}})] for campaigns with results in the span."""
+    low, high = quarter_index(*quarters[0]), quarter_index(*quarters[-1])
+    in_span = (CampaignResult.year * 4 + CampaignResult.quarter - 1).between(low, high)
+    table = {}
+    for unit in units:
+        sums = [fn.SUM(getattr(CampaignResult, name)) for name in CAMPAIGN_FIGURES]
+        query = (CampaignResult.select(CampaignResult.campaign, *sums)
+                 .where(in_span, CampaignResult.organisation.in_(_subtree(unit)))
+                 .group_by(CampaignResult.campaign))
+        for campaign_id, *values in query.tuples():
+            table.setdefault(campaign_id, {})[unit.id] = dict(zip(CAMPAIGN_FIGURES, values))
+    campaigns = {c.id: c for c in Campaign.select().where(Campaign.id.in_(list(table) or [0]))}
+    return [(campaigns[cid], table[cid]) for cid in sorted(table, key=lambda c: campaigns[c].name)]
+
+
+def directive_implementation(units, today=None):
+    """[(directive, assigned, reported, late)] over assignments within the units' subtrees."""
+    today = today or datetime.date.today()
+    if not units:
+        return []
+    in_scope = Organisation.select(Organisation.id).where(
+        reduce(operator.or_, [Organisation.path.startswith(u.path) for u in units]))
+    assignments = (DirectiveAssignment.select(DirectiveAssignment, Directive)
+                   .join(Directive)
+                   .where(DirectiveAssignment.organisation.in_(in_scope)))
+    reported = {(r.directive_id, r.organisation_id) for r in ImplementationReport.select(
+        ImplementationReport.directive, ImplementationReport.organisation)}
+    rows = {}
+    for assignment in assignments:
+        row = rows.setdefault(assignment.directive_id, [assignment.directive, 0, 0, 0])
+        row[1] += 1
+        if (assignment.directive_id, assignment.organisation_id) in reported:
+            row[2] += 1
+        elif assignment.deadline < today:
+            row[3] += 1
+    return sorted((tuple(r) for r in rows.values()), key=lambda r: r[0].issued_on, reverse=True)
+
+
+def twinning(units, quarters):
+    """Units with an active link, villages covered, activities and support in the span."""
+    first, last = quarter_start(*quarters[0]), quarter_end(*quarters[-1])
+    active_units, villages, activities, support, people = 0, set(), 0, 0, 0
+    for unit in units:
+        links = list(TwinningLink.select().where(
+            TwinningLink.organisation.in_(_subtree(unit)), TwinningLink.signed_on <= last))
+        if any(link.status == "active" for link in links):
+            active_units += 1
+        villages |= {link.village_id for link in links if link.status == "active"}
+        if links:
+            done = (TwinningActivity
+                    .select(fn.COUNT(TwinningActivity.id), fn.SUM(TwinningActivity.support_value),
+                            fn.SUM(TwinningActivity.people_reached))
+                    .where(TwinningActivity.link.in_([link.id for link in links]),
+                           TwinningActivity.held_on.between(first, last))
+                    .tuples().first())
+            activities += done[0] or 0
+            support += done[1] or 0
+            people += done[2] or 0
+    return {"active_units": active_units, "units": len(units), "villages": len(villages),
+            "activities": activities, "support": support, "people": people}

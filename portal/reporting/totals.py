@@ -1,0 +1,121 @@
+"""The giao ban totals for a selection: units × indicators, with comparisons.
+
+Shared by the totals page, the dashboard and the giao ban workbook, so every
+place that shows a total shows the same number.
+"""
+import datetime
+from dataclasses import dataclass, field
+
+from models import Organisation
+from models.reporting import quarter_label, quarter_start
+from portal.reporting import arithmetic, data
+
+MODES = {
+    "quarter": "Quý",
+    "ytd": "Từ đầu năm",
+    "year": "Cả năm",
+    "range": "Khoảng quý",
+}
+
+
+class BadSelection(ValueError):
+    """A malformed query: the message is Vietnamese and shown to the user."""
+
+
+@dataclass
+class Selection:
+    parent: Organisation
+    mode: str
+    quarters: list
+    include_drafts: bool = False
+
+    @property
+    def label(self):
+        first, last = self.quarters[0], self.quarters[-1]
+        if self.mode == "quarter":
+            return quarter_label(*last)
+        if self.mode == "year":
+            return f"Năm {last[0]}"
+        if self.mode == "ytd":
+            return f"Từ đầu năm đến {quarter_label(*last)}"
+        return f"{quarter_label(*first)} – {quarter_label(*last)}"
+
+
+def parse_quarter(text, name):
+    try:
+        year, quarter = (int(part) for part in text.split("-"))
+    except (AttributeError, ValueError):
+        raise BadSelection(f"{name} phải có dạng NĂM-QUÝ, ví dụ 2024-2.")
+    check_quarter(year, quarter)
+    return year, quarter
+
+
+def check_quarter(year, quarter):
+    if not 2000 <= year <= 2100:
+        raise BadSelection("Năm phải từ 2000 đến 2100.")
+    if quarter not in (1, 2, 3, 4):
+        raise BadSelection("Quý phải là 1, 2, 3 hoặc 4.")
+
+
+def quarters_for(mode, year, quarter, first=None, last=None):
+    if mode == "quarter":
+        return [(year, quarter)]
+    if mode == "ytd":
+        return arithmetic.span((year, 1), (year, quarter))
+    if mode == "year":
+        return arithmetic.span((year, 1), (year, 4))
+    if mode == "range":
+        if arithmetic.quarter_index(*first) > arithmetic.quarter_index(*last):
+            raise BadSelection("Quý bắt đầu phải trước quý kết thúc.")
+        if arithmetic.quarter_index(*last) - arithmetic.quarter_index(*first) >= 40:
+            raise BadSelection("Khoảng quý tối đa là 10 năm.")
+        return arithmetic.span(first, last)
+    raise BadSelection("Cách chọn kỳ không hợp lệ.")
+
+
+@dataclass
+class Totals:
+    selection: Selection
+    units: list
+    indicators: list
+    rows: dict
+    total: arithmetic.Figures
+    previous: dict = field(default_factory=dict)
+    previous_total: arithmetic.Figures = None
+    year_before: dict = field(default_factory=dict)
+    year_before_total: arithmetic.Figures = None
+    has_children: set = field(default_factory=set)
+
+
+def units_under(parent, quarters):
+    """The parent's children that existed at some point in the span; a unit
+    with none is its own single row."""
+    first = quarter_start(*quarters[0])
+    children = list(Organisation.select()
+                    .where(Organisation.parent == parent,
+                           Organisation.active_to.is_null() | (Organisation.active_to > first))
+                    .order_by(Organisation.id))
+    return children or [parent]
+
+
+def build(selection):
+    indicators = data.indicators_in_force()
+    specs = data.specs_of(indicators)
+    units = units_under(selection.parent, selection.quarters)
+    ids = [u.id for u in units]
+    previous_span, year_before_span = arithmetic.comparison_spans(selection.quarters)
+    everything = sorted(set(selection.quarters) | set(previous_span) | set(year_before_span))
+    statuses = data.COUNTED + (("draft",) if selection.include_drafts else ())
+    reports = data.load_reports(arithmetic.span(everything[0], everything[-1]), statuses)
+    children = data.children_map()
+
+    rows, total = arithmetic.table(ids, selection.quarters, children, reports, specs)
+    previous, previous_total = arithmetic.table(ids, previous_span, children, reports, specs)
+    year_before, year_before_total = arithmetic.table(ids, year_before_span, children, reports, specs)
+    return Totals(selection, units, indicators, rows, total, previous, previous_total,
+                  year_before, year_before_total, {u for u in ids if children.get(u)})
+
+
+def current_quarter(today=None):
+    today = today or datetime.date.today()
+    return today.year, (today.month - 1) // 3 + 1
