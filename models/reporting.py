@@ -1,5 +1,6 @@
 """Quarterly reporting: the indicator catalogue, reporting quarters, reports and figures."""
 import datetime
+import re
 
 from peewee import (
     BigIntegerField, Case, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn,
@@ -77,6 +78,34 @@ class Indicator(SearchableModel):
 
     def __str__(self):
         return f"{self.label} ({self.code})"
+
+    def problems(self):
+        """Field name → Vietnamese message for every catalogue rule this entry breaks."""
+        from models.organisation import KIND_CHOICES as ORG_KINDS
+
+        found = {}
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", self.code or ""):
+            found["code"] = "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, ví dụ members_new."
+        elif self.id:
+            stored = Indicator.get_by_id(self.id)
+            if stored.code != self.code and stored.values.exists():
+                found["code"] = "Chỉ tiêu đã có số liệu: không đổi mã (các tệp nhập dùng mã này)."
+        if self.kind == "ratio":
+            if not (self.numerator_id and self.denominator_id):
+                found["numerator"] = "Chỉ tiêu tỷ lệ cần chọn tử số và mẫu số."
+            elif self.numerator_id == self.denominator_id or self.id in (self.numerator_id, self.denominator_id):
+                found["numerator"] = "Tử số và mẫu số phải là hai chỉ tiêu khác nhau, khác chính chỉ tiêu này."
+            elif {self.numerator.kind, self.denominator.kind} & {"ratio"}:
+                found["numerator"] = "Tử số và mẫu số phải là chỉ tiêu số lượng, không phải tỷ lệ."
+        elif self.numerator_id or self.denominator_id:
+            found["numerator"] = "Chỉ chỉ tiêu tỷ lệ mới có tử số và mẫu số."
+        if not self.scale or self.scale < 1:
+            found["scale"] = "Hệ số nhân phải là số nguyên dương (100 cho tỷ lệ phần trăm)."
+        known = {code for code, _ in ORG_KINDS}
+        unknown = [k.strip() for k in (self.reported_by or "").split(",") if k.strip() and k.strip() not in known]
+        if unknown:
+            found["reported_by"] = f"Không có loại tổ chức: {', '.join(unknown)} (dùng: {', '.join(sorted(known))})."
+        return found
 
     def applies_to(self, organisation_kind):
         kinds = {k.strip() for k in self.reported_by.split(",") if k.strip()}
