@@ -3,6 +3,7 @@ from admin_views import auditing
 from admin_views.base import PortalModelView
 from admin_views.filters import InSubtreeFilter, choice_filter
 from models import Member
+from models.member import SENSITIVE_FIELDS
 
 MEMBER_LABELS = {
     "full_name": "Họ và tên", "gender": "Giới tính", "date_of_birth": "Ngày sinh",
@@ -41,6 +42,10 @@ class MemberView(PortalModelView):
         "full_name": {"placeholder": "Ví dụ: Nguyễn Thị Hoa"},
     }
     search_hint = "họ tên, số thẻ, CCCD"
+    # The export is the list plus the personal data of the details page, which
+    # only rows inside the user's scope fill in (every listed row, in practice).
+    column_export_list = column_list + SENSITIVE_FIELDS
+    sensitive_columns = SENSITIVE_FIELDS
 
     def render(self, template, **kwargs):
         # Opening a member's details or form shows their personal data: logged.

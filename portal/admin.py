@@ -15,6 +15,7 @@ from portal.account import AccountView
 from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
+from portal.excel.import_view import MemberImportView
 
 
 class PortalIndexView(AdminIndexView):
@@ -71,6 +72,8 @@ def build_admin(app):
     )
     for view_class, model, name, category in REGISTRY:
         admin.add_view(view_class(model, name=name, category=category))
+    admin.add_view(MemberImportView(name="Nhập hội viên từ tệp", endpoint="import_members",
+                                    url="/admin/import-members", category="Nhập dữ liệu"))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
     admin.add_view(ReportImportView(name="Nhập số liệu báo cáo", endpoint="import_reports",
                                     url="/admin/import-reports", category="Báo cáo quý"))

@@ -125,6 +125,83 @@ def import_reports(path, dry_run):
     click.echo(summary.message(dry_run))
 
 
+@import_cli.command("members")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
+def import_members(path, dry_run):
+    """Load members from a CSV or xlsx file with Vietnamese headers (Họ và tên,
+    Giới tính, Ngày sinh, Mã chi hội…): all rows or none."""
+    from portal.excel import member_import
+
+    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise click.ClickException(f"Không mở được tệp {path}: tệp không tồn tại.") from None
+    except OSError as error:
+        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+    rows, problems = member_import.load(name, data)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
+                                   "chưa ghi gì vào cơ sở dữ liệu.")
+    summary = member_import.save(rows, name, dry_run=dry_run)
+    click.echo(summary.message(dry_run))
+
+
+def _import_catalogue(kind, path, dry_run):
+    from portal.excel import catalogue_import
+
+    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as error:
+        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+    rows, problems = catalogue_import.load(kind, name, data)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
+                                   "chưa ghi gì vào cơ sở dữ liệu.")
+    click.echo(catalogue_import.save(kind, rows, name, dry_run=dry_run).message(dry_run))
+
+
+@import_cli.command("villages")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
+def import_villages(path, dry_run):
+    """Load villages (Mã thôn, Tên thôn, Loại, Mã xã…) from a CSV or xlsx file: all rows or none."""
+    _import_catalogue("villages", path, dry_run)
+
+
+@import_cli.command("organisations")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
+def import_organisations(path, dry_run):
+    """Load organisations (Mã tổ chức, Tên tổ chức, Loại tổ chức, Cấp, Mã tổ chức cấp trên…)
+    from a CSV or xlsx file, parents before children: all rows or none."""
+    _import_catalogue("organisations", path, dry_run)
+
+
+@import_cli.command("template")
+@click.argument("kind", type=click.Choice(["members", "villages", "organisations"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def import_template(kind, output):
+    """Write an empty xlsx template with the Vietnamese headers of one kind of import."""
+    from portal.excel import catalogue_import, member_import
+
+    if kind == "members":
+        data = member_import.template_xlsx()
+    else:
+        data = member_import.template_xlsx(catalogue_import.COLUMNS[kind], catalogue_import.TITLES[kind])
+    with open(output, "wb") as fh:
+        fh.write(data)
+    click.echo(f"Đã ghi tệp mẫu vào {output}.")
+
+
 @click.command("seed-demo")
 @click.option("--members", default=3000, show_default=True, help="Số hội viên mẫu.")
 @click.option("--if-empty", is_flag=True, help="Bỏ qua, không báo lỗi, khi đã có dữ liệu.")

@@ -30,6 +30,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    # Larger list exports are refused in the request (a worker would hang).
+    EXPORT_MAX_SYNC_ROWS = 50000
 
     @classmethod
     def from_env(cls, instance_path, environ=None):

@@ -1,0 +1,262 @@
+"""List exports: the list a user sees, as an Excel workbook.
+
+Every list screen's "Xuất Excel" link keeps the screen's query string, so the
+export goes through the same `get_list` as the screen: the user's scope
+(`get_query`), the search, the filters and the sort. Columns are the view's
+export columns with their Vietnamese labels; dates are real Excel dates,
+numbers real numbers, choices their Vietnamese names and foreign keys their
+names. Text is always written as text (`write_string`): a cell that starts
+with "=", "+" or "http" never becomes a formula or a link.
+
+Rows are written as they come from the database, a chunk at a time, into a
+constant-memory workbook on disk, so memory stays flat whatever the size. A
+list larger than EXPORT_MAX_SYNC_ROWS is refused rather than tying up a
+worker; the user is asked to filter it down.
+"""
+import datetime
+import decimal
+import itertools
+import tempfile
+import time
+import unicodedata
+from urllib.parse import quote
+
+import xlsxwriter
+from flask import Response, current_app, flash, redirect, request
+from flask_admin.model.helpers import get_mdict_item_or_list
+from peewee import ForeignKeyField, PostgresqlDatabase
+from playhouse.postgres_ext import FetchManyCursor
+from werkzeug.utils import secure_filename
+
+from admin_views import auditing
+from admin_views.access import organisations_in_scope, scope_root
+from admin_views.formatters import format_number
+from models import Organisation
+from portal.excel.styles import formats
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+DEFAULT_MAX_SYNC_ROWS = 50000
+CHUNK = 500
+DATETIME = "dd/mm/yyyy hh:mm"
+# Excel's own limit, header row included.
+EXCEL_MAX_ROWS = 1048576
+
+
+def export_xlsx(view):
+    """The response for /export/xlsx/ of `view`: the workbook, or a refusal."""
+    args = view._get_list_extra_args()
+    sort_column = view._get_column_by_idx(args.sort)
+    sort_column = sort_column[0] if sort_column is not None else None
+    if sort_column not in view._sortable_columns:
+        sort_column = None  # a forged ?sort= falls back to the default order
+    count, query = view.get_list(0, sort_column, args.sort_desc, args.search, args.filters,
+                                 execute=False, page_size=0)
+    if count is None:
+        count = query.count()
+
+    limit = current_app.config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS)
+    limit = min(limit, EXCEL_MAX_ROWS - 1)
+    if count > limit:
+        flash(
+            f"Danh sách có {format_number(count)} dòng, quá lớn để xuất trực tiếp "
+            f"(tối đa {format_number(limit)} dòng); hãy lọc bớt (theo tổ chức, tình trạng, "
+            "ngày…) hoặc tìm kiếm để thu hẹp danh sách rồi xuất lại.",
+            "error",
+        )
+        return redirect(view.get_url(".index_view", **_list_args()))
+
+    columns = list(view._export_columns)
+    output = tempfile.TemporaryFile()
+    try:
+        written = write_workbook(view, output, columns, query)
+    except BaseException:
+        output.close()
+        raise
+    root = scope_root()
+    auditing.record(
+        "export", table=view.model._meta.table_name,
+        organisation_id=root.id if root is not None else None,
+        note=describe(view, args, sort_column, written),
+    )
+    size = output.seek(0, 2)
+    output.seek(0)
+    response = Response(_read_and_close(output), mimetype=XLSX_MIMETYPE, direct_passthrough=True)
+    response.content_length = size
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{view.name}_{time.strftime('%Y-%m-%d_%H-%M')}.xlsx")
+    return response
+
+
+def _read_and_close(output, block=64 * 1024):
+    """Stream the workbook file to the client, then drop it."""
+    try:
+        while True:
+            data = output.read(block)
+            if not data:
+                return
+            yield data
+    finally:
+        output.close()
+
+
+def content_disposition(filename):
+    """An attachment header with the Vietnamese name and an ASCII fallback."""
+    ascii_name = unicodedata.normalize("NFKD", filename.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = secure_filename(ascii_name.encode("ascii", "ignore").decode()) or "danh_sach.xlsx"
+    return f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
+
+
+def write_workbook(view, output, columns, query):
+    """Write the header and every row of `query` into `output`; the row count."""
+    workbook = xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
+    styles = formats(workbook)
+    styles["datetime"] = workbook.add_format(
+        {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter",
+         "border": 1, "num_format": DATETIME})
+    sheet = workbook.add_worksheet(_sheet_name(view.name))
+    cells = [_cell_writer(view, name) for name, _label in columns]
+
+    for index, (name, label) in enumerate(columns):
+        sheet.set_column(index, index, _width(view.model, name, label))
+    sheet.freeze_panes(1, 0)
+    for index, (_name, label) in enumerate(columns):
+        sheet.write_string(0, index, str(label), styles["header"])
+
+    hidden = _sensitive_hider(view, [name for name, _ in columns])
+    row_number = 0
+    for chunk in _chunks(stream(query), CHUNK):
+        view.attach_export_related(chunk)
+        for model in chunk:
+            row_number += 1
+            masked = hidden(model)
+            for index, write in enumerate(cells):
+                if columns[index][0] in masked:
+                    continue
+                write(sheet, row_number, index, model, styles)
+    if columns:
+        sheet.autofilter(0, 0, max(row_number, 1), len(columns) - 1)
+    workbook.close()
+    return row_number
+
+
+def stream(query):
+    """The rows of `query` one at a time, never all of them in memory.
+
+    SQLite's cursor already steps through the result. psycopg2's ordinary
+    cursor fetches the whole result into the client, so on PostgreSQL the
+    query runs in a server-side (named) cursor read CHUNK rows at a time.
+    """
+    database = getattr(query._database, "obj", query._database)
+    if not isinstance(database, PostgresqlDatabase):
+        return query.iterator()
+    sql, params = query.sql()
+    cursor = database._adapter.server_side_cursor(database.connection())
+    cursor.execute(sql, params)
+    return query._get_cursor_wrapper(FetchManyCursor(cursor, CHUNK)).iterator()
+
+
+def _cell_writer(view, name):
+    """A function writing column `name` of one row as the right kind of cell."""
+    field = view.model._meta.fields.get(name)
+    choices = dict(view.column_choices.get(name) or ())
+    export_formatter = (view.column_formatters_export or {}).get(name)
+
+    def write(sheet, row, col, model, styles):
+        if export_formatter is not None:
+            value = view.get_export_value(model, name)
+        else:
+            value = _value_of(model, name)
+        if value is None or value == "":
+            sheet.write_blank(row, col, None, styles["text"])
+        elif choices and not isinstance(value, bool):
+            sheet.write_string(row, col, str(choices.get(value, value)), styles["text"])
+        elif isinstance(field, ForeignKeyField) or hasattr(value, "_meta"):
+            sheet.write_string(row, col, str(value), styles["text"])
+        elif isinstance(value, bool):
+            sheet.write_string(row, col, "Có" if value else "Không", styles["text"])
+        elif isinstance(value, datetime.datetime):
+            sheet.write_datetime(row, col, value.replace(tzinfo=None), styles["datetime"])
+        elif isinstance(value, datetime.date):
+            sheet.write_datetime(row, col, value, styles["date"])
+        elif isinstance(value, (int, float, decimal.Decimal)):
+            sheet.write_number(row, col, float(value) if isinstance(value, decimal.Decimal) else value,
+                               styles["number"])
+        else:
+            sheet.write_string(row, col, str(value), styles["text"])
+
+    return write
+
+
+def _value_of(model, name):
+    value = model
+    for part in name.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _sensitive_hider(view, names):
+    """row → the sensitive columns to leave empty for it (those of rows out of scope)."""
+    sensitive = set(getattr(view, "sensitive_columns", ()) or ()) & set(names)
+    ids = organisations_in_scope() if sensitive else None
+    if not sensitive or ids is None:
+        return lambda model: ()
+    covered = {o.id for o in Organisation.select(Organisation.id).where(Organisation.id.in_(ids))}
+    return lambda model: () if view.owner_id(model) in covered else sensitive
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while True:
+        chunk = list(itertools.islice(iterator, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _width(model, name, label):
+    field = model._meta.fields.get(name)
+    kind = type(field).__name__ if field is not None else ""
+    if kind == "DateField":
+        return 12
+    if kind == "DateTimeField":
+        return 17
+    if kind in ("IntegerField", "BigIntegerField", "DecimalField", "FloatField"):
+        return max(10, min(len(str(label)) + 2, 18))
+    return max(14, min(len(str(label)) + 4, 40))
+
+
+def _sheet_name(name):
+    cleaned = "".join(ch for ch in str(name) if ch not in "[]:*?/\\")
+    return (cleaned or "Danh sách")[:31]
+
+
+def _list_args():
+    return {key: get_mdict_item_or_list(request.args, key) for key in request.args}
+
+
+def describe(view, args, sort_column, rows):
+    """What was exported, in words, for the audit trail."""
+    parts = []
+    if args.search:
+        parts.append(f"Tìm: “{args.search}”")
+    for index, _name, value in args.filters or ():
+        flt = view._filters[index]
+        parts.append(f"Lọc: {flt.name} {flt.operation()} “{value}”")
+    if sort_column is not None:
+        label = view.get_column_name(sort_column) if isinstance(sort_column, str) else sort_column
+        parts.append(f"Sắp xếp: {label}{' giảm dần' if args.sort_desc else ''}")
+    personal = [view.get_column_name(name) for name, _ in view._export_columns
+                if name in (getattr(view, "sensitive_columns", ()) or ())]
+    if personal:
+        parts.append("gồm dữ liệu cá nhân: " + ", ".join(personal))
+    parts.append(f"{rows} dòng")
+    return f"Xuất Excel danh sách {view.name}. " + "; ".join(parts)
+
