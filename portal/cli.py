@@ -98,26 +98,34 @@ def users_create(username, role, org_code, full_name):
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
+def _read_file(path):
+    try:
+        with open(path, "rb") as fh:
+            return os.path.basename(path), fh.read()
+    except FileNotFoundError:
+        raise click.ClickException(f"Không mở được tệp {path}: tệp không tồn tại.") from None
+    except OSError as error:
+        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+
+
+def _refuse_if_problems(name, problems):
+    """Print every bad row and stop: an import writes all its rows or none."""
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
+                                   "chưa ghi gì vào cơ sở dữ liệu.")
+
+
 @import_cli.command("reports")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
 def import_reports(path, dry_run):
     """Load quarterly figures into draft reports from a CSV or xlsx file with the
     columns org_code, year, quarter, indicator_code, value: all rows or none."""
-    name = os.path.basename(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise click.ClickException(f"Không mở được tệp {path}: tệp không tồn tại.") from None
-    except OSError as error:
-        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+    name, data = _read_file(path)
     rows, problems = importer.load(name, data)
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
-                                   "chưa ghi gì vào cơ sở dữ liệu.")
+    _refuse_if_problems(name, problems)
     try:
         summary = importer.save(rows, name, dry_run=dry_run)
     except importer.ImportConflict as error:
@@ -133,20 +141,9 @@ def import_members(path, dry_run):
     Giới tính, Ngày sinh, Mã chi hội…): all rows or none."""
     from portal.excel import member_import
 
-    name = os.path.basename(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise click.ClickException(f"Không mở được tệp {path}: tệp không tồn tại.") from None
-    except OSError as error:
-        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+    name, data = _read_file(path)
     rows, problems = member_import.load(name, data)
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
-                                   "chưa ghi gì vào cơ sở dữ liệu.")
+    _refuse_if_problems(name, problems)
     summary = member_import.save(rows, name, dry_run=dry_run)
     click.echo(summary.message(dry_run))
 
@@ -154,18 +151,9 @@ def import_members(path, dry_run):
 def _import_catalogue(kind, path, dry_run):
     from portal.excel import catalogue_import
 
-    name = os.path.basename(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as error:
-        raise click.ClickException(f"Không mở được tệp {path} ({error.strerror}).") from None
+    name, data = _read_file(path)
     rows, problems = catalogue_import.load(kind, name, data)
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"Tệp {name} có {importer.number(len(problems))} lỗi; "
-                                   "chưa ghi gì vào cơ sở dữ liệu.")
+    _refuse_if_problems(name, problems)
     click.echo(catalogue_import.save(kind, rows, name, dry_run=dry_run).message(dry_run))
 
 
