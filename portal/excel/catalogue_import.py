@@ -13,8 +13,8 @@ from admin_views import auditing
 from models import AdministrativeUnit, Organisation, Village, db
 from models.geography import VILLAGE_KIND_CHOICES
 from models.organisation import KIND_CHOICES, LEVEL_CHOICES
-from portal.excel.member_import import _is_formula, _key, _text, parse_date, read
-from portal.reporting.import_file import Problem, number
+from portal.excel.member_import import _key, _text, parse_date, read
+from portal.reporting.import_file import Problem, is_formula, number
 
 VILLAGE_COLUMNS = [
     ("code", "Mã thôn"),
@@ -74,7 +74,7 @@ def load(kind, filename, data, scope=None, today=None):
 def _cells(line, values, headers, problems):
     item = {}
     for name, raw in values.items():
-        if _is_formula(raw):
+        if is_formula(raw):
             problems.append(Problem(line, headers[name], "ô chứa công thức; hãy dán giá trị rồi nhập lại"))
             raw = None
         item[name] = raw if name == "active_from" else _text(raw)

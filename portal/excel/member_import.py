@@ -23,7 +23,7 @@ from models.choices import ETHNIC_GROUPS, GENDER_CHOICES, RELIGION_CHOICES
 from models.member import STATUS_CHOICES
 from models.text import fold
 from portal.reporting.import_file import (
-    FileProblem, Formula, Problem, _table, blank, number,
+    FileProblem, Problem, _table, blank, data_rows, is_formula, number,
 )
 
 # (field, Vietnamese header): the order of the template.
@@ -159,21 +159,10 @@ def _records(table, merged, columns=None, required=None):
             missing.append(f"{HEADERS['branch_code']} (hoặc {HEADERS['branch_name']})")
     if missing:
         raise FileProblem(f"Dòng 1 (tiêu đề) thiếu cột bắt buộc: {', '.join(missing)}.")
-    records = []
-    for line, row in enumerate(table[1:], start=2):
-        values = {c: row[i] if i < len(row) else None for c, i in where.items()}
-        if not all(blank(v) for v in values.values()):
-            records.append((line, values))
-    if not records:
-        raise FileProblem("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    return records
+    return data_rows(table, where, "dữ liệu")
 
 
 # --- one cell ------------------------------------------------------------------------
-
-def _is_formula(value):
-    return isinstance(value, Formula) or (isinstance(value, str) and value.strip().startswith("="))
-
 
 def _text(value):
     if value is None:
@@ -307,7 +296,7 @@ def _parse(line, values):
     problems, notes = [], []
     item = {"line": line, "notes": notes}
     for name, raw in values.items():
-        if _is_formula(raw):
+        if is_formula(raw):
             problems.append(Problem(line, HEADERS[name], (
                 "ô chứa công thức; hãy dán giá trị (Dán đặc biệt → Giá trị) rồi nhập lại")))
             values[name] = None

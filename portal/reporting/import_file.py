@@ -150,22 +150,31 @@ def _records(table):
     doubled = [c for c in COLUMNS if header.count(c) > 1]
     if doubled:
         raise FileProblem(f"Dòng 1 (tiêu đề) có cột lặp lại: {', '.join(doubled)}.")
-    where = {c: header.index(c) for c in COLUMNS}
+    return data_rows(table, {c: header.index(c) for c in COLUMNS}, "số liệu")
+
+
+def data_rows(table, where, what):
+    """[(spreadsheet row number, {column: value})] for the non-blank rows under
+    the header; `where` maps each column to its index, `what` names the rows."""
     records = []
     for line, row in enumerate(table[1:], start=2):
         values = {c: row[i] if i < len(row) else None for c, i in where.items()}
         if not all(blank(v) for v in values.values()):
             records.append((line, values))
     if not records:
-        raise FileProblem("Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.")
+        raise FileProblem(f"Tệp chỉ có dòng tiêu đề, không có dòng {what} nào.")
     return records
+
+
+def is_formula(value):
+    return isinstance(value, Formula) or (isinstance(value, str) and value.strip().startswith("="))
 
 
 # --- one cell ------------------------------------------------------------------
 
 def whole_number(value):
     """(non-negative int, None) or (None, the reason in Vietnamese)."""
-    if isinstance(value, Formula) or (isinstance(value, str) and value.strip().startswith("=")):
+    if is_formula(value):
         return None, "ô chứa công thức; hãy dán giá trị (Dán đặc biệt → Giá trị) rồi nhập lại"
     if blank(value):
         return None, "để trống; cần một số nguyên không âm"
