@@ -5,7 +5,7 @@ of the shared view narrows rows through `scope_query`. A user bound to an
 organisation reaches that node and everything below it; admins, the
 secretariat and province-wide viewers reach the whole bloc.
 """
-from flask import has_request_context
+from flask import abort, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from models import Organisation
@@ -61,3 +61,18 @@ def covers(organisation_id):
     return Organisation.select().where(
         Organisation.id == organisation_id, Organisation.id.in_(ids)
     ).exists()
+
+
+class SignedInPage:
+    """A custom page open to every signed-in user; others go to the login page.
+
+    Pages that narrow `is_accessible` further answer 403 to a signed-in user.
+    """
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def inaccessible_callback(self, name, **kwargs):
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("auth.login", next=request.full_path))

@@ -10,20 +10,25 @@ with "=", "+" or "http" never becomes a formula or a link.
 
 Rows are written as they come from the database, a chunk at a time, into a
 constant-memory workbook on disk, so memory stays flat whatever the size. A
-list larger than EXPORT_MAX_SYNC_ROWS is refused rather than tying up a
-worker; the user is asked to filter it down.
+list larger than EXPORT_MAX_SYNC_ROWS would outlast the request (gunicorn
+kills a worker after 30 s), so it becomes a background job (portal/jobs) that
+replays the same query string as the same user, with a progress bar and a
+download link when it is ready.
 """
 import datetime
 import decimal
 import itertools
+import json
+import os
 import tempfile
 import time
 import unicodedata
 from urllib.parse import quote
 
 import xlsxwriter
-from flask import Response, current_app, flash, redirect, request
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_admin.model.helpers import get_mdict_item_or_list
+from flask_login import current_user, login_user
 from peewee import ForeignKeyField, PostgresqlDatabase
 from playhouse.postgres_ext import FetchManyCursor
 from werkzeug.utils import secure_filename
@@ -31,7 +36,8 @@ from werkzeug.utils import secure_filename
 from admin_views import auditing
 from admin_views.access import organisations_in_scope, scope_root
 from admin_views.formatters import format_number
-from models import Organisation
+from models import Job, Organisation
+from portal import jobs
 from portal.excel.styles import formats
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +55,36 @@ EXCEL_MAX_ROWS = 1048576
 
 
 def export_xlsx(view):
-    """The response for /export/xlsx/ of `view`: the workbook, or a refusal."""
+    """The response for /export/xlsx/ of `view`: the workbook, or a background job for it."""
+    args, sort_column, count, query = _prepare(view)
+    if count > EXCEL_MAX_ROWS - 1:
+        flash(
+            f"Danh sách có {format_number(count)} dòng, vượt giới hạn một trang tính Excel "
+            f"({format_number(EXCEL_MAX_ROWS - 1)} dòng); hãy lọc bớt rồi xuất lại.",
+            "error",
+        )
+        return redirect(view.get_url(".index_view", **_list_args()))
+    if count > current_app.config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS):
+        return _export_in_background(view, count)
+
+    columns = list(view._export_columns)
+    output = tempfile.TemporaryFile()
+    try:
+        written = write_workbook(view, output, columns, query)
+    except BaseException:
+        output.close()
+        raise
+    _audit(view, args, sort_column, written)
+    size = output.seek(0, 2)
+    output.seek(0)
+    response = Response(_read_and_close(output), mimetype=XLSX_MIMETYPE, direct_passthrough=True)
+    response.content_length = size
+    response.headers["Content-Disposition"] = content_disposition(_file_name(view))
+    return response
+
+
+def _prepare(view):
+    """(list args, sort column, row count, query) of the list as the user sees it."""
     args = view._get_list_extra_args()
     sort_column = view._get_column_by_idx(args.sort)
     sort_column = sort_column[0] if sort_column is not None else None
@@ -59,38 +94,73 @@ def export_xlsx(view):
                                  execute=False, page_size=0)
     if count is None:
         count = query.count()
+    return args, sort_column, count, query
 
-    limit = current_app.config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS)
-    limit = min(limit, EXCEL_MAX_ROWS - 1)
-    if count > limit:
-        flash(
-            f"Danh sách có {format_number(count)} dòng, quá lớn để xuất trực tiếp "
-            f"(tối đa {format_number(limit)} dòng); hãy lọc bớt (theo tổ chức, tình trạng, "
-            "ngày…) hoặc tìm kiếm để thu hẹp danh sách rồi xuất lại.",
-            "error",
-        )
-        return redirect(view.get_url(".index_view", **_list_args()))
 
-    columns = list(view._export_columns)
-    output = tempfile.TemporaryFile()
-    try:
-        written = write_workbook(view, output, columns, query)
-    except BaseException:
-        output.close()
-        raise
+def _audit(view, args, sort_column, written):
     root = scope_root()
     auditing.record(
         "export", table=view.model._meta.table_name,
         organisation_id=root.id if root is not None else None,
         note=describe(view, args, sort_column, written),
     )
-    size = output.seek(0, 2)
-    output.seek(0)
-    response = Response(_read_and_close(output), mimetype=XLSX_MIMETYPE, direct_passthrough=True)
-    response.content_length = size
-    response.headers["Content-Disposition"] = content_disposition(
-        f"{view.name}_{time.strftime('%Y-%m-%d_%H-%M')}.xlsx")
-    return response
+
+
+def _file_name(view):
+    return f"{view.name}_{time.strftime('%Y-%m-%d_%H-%M')}.xlsx"
+
+
+# --- exports too large for a request ---------------------------------------------------
+
+def _export_in_background(view, count):
+    """Queue the export as a job and send the user to its progress page."""
+    query_string = request.query_string.decode("utf-8", "replace")
+    with Job._meta.database.atomic():
+        job = Job.create(
+            user=current_user.id, kind="export", total=count,
+            title=f"Xuất Excel danh sách {view.name} ({format_number(count)} dòng)",
+            params=json.dumps({"endpoint": view.endpoint, "path": request.path,
+                               "query": query_string}),
+        )
+    jobs.submit(job)
+    flash(f"Danh sách có {format_number(count)} dòng: tệp Excel đang được tạo ở chế độ nền. "
+          "Bạn có thể làm việc khác; tệp sẽ có ở mục “Tác vụ nền” khi xong.", "info")
+    return redirect(url_for("jobs.job", job_id=job.id))
+
+
+def run_export_job(job, progress):
+    """The job: the same export, as its user, with the list's query string of the time."""
+    params = json.loads(job.params)
+    view = next((v for v in current_app.extensions["admin"][0]._views
+                 if getattr(v, "endpoint", None) == params.get("endpoint")), None)
+    user = job.user
+    if view is None or not getattr(view, "can_export", False):
+        raise jobs.JobRefused("Danh sách này không còn xuất được.")
+    if not user.is_enabled:
+        raise jobs.JobRefused("Tài khoản đã bị khoá; không xuất tệp.")
+    with current_app.test_request_context(params["path"] + "?" + params.get("query", "")):
+        login_user(user)
+        if not view.is_accessible():
+            raise jobs.JobRefused("Tài khoản không còn quyền xem danh sách này.")
+        args, sort_column, count, query = _prepare(view)
+        if count > EXCEL_MAX_ROWS - 1:
+            raise jobs.JobRefused(
+                f"Danh sách nay có {format_number(count)} dòng, vượt giới hạn một trang tính Excel.")
+        progress.update(0, count)
+        stored, path = jobs.new_file()
+        try:
+            with open(path, "wb") as output:
+                written = write_workbook(view, output, list(view._export_columns), query,
+                                         on_rows=progress.update)
+            with Job._meta.database.atomic():
+                _audit(view, args, sort_column, written)
+        except BaseException:
+            os.remove(path)
+            raise
+    return f"Đã xuất {format_number(written)} dòng.", stored, _file_name(view)
+
+
+jobs.register("export", run_export_job)
 
 
 def _read_and_close(output, block=64 * 1024):
@@ -112,8 +182,11 @@ def content_disposition(filename):
     return f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
 
 
-def write_workbook(view, output, columns, query):
-    """Write the header and every row of `query` into `output`; the row count."""
+def write_workbook(view, output, columns, query, on_rows=None):
+    """Write the header and every row of `query` into `output`; the row count.
+
+    on_rows(count) is told how many rows are written so far, after each chunk.
+    """
     workbook = xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
     styles = formats(workbook)
     styles["datetime"] = workbook.add_format(
@@ -139,6 +212,8 @@ def write_workbook(view, output, columns, query):
                 if columns[index][0] in masked:
                     continue
                 write(sheet, row_number, index, model, styles)
+        if on_rows is not None:
+            on_rows(row_number)
     if columns:
         sheet.autofilter(0, 0, max(row_number, 1), len(columns) - 1)
     workbook.close()

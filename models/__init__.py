@@ -4,6 +4,7 @@ from models.base import BaseModel, SearchableModel, VersionedModel, db
 from models.campaign import Campaign, CampaignParticipant, CampaignResult
 from models.directive import Directive, DirectiveAssignment, ImplementationReport
 from models.geography import AdministrativeUnit, Village
+from models.job import Job
 from models.member import Member
 from models.organisation import Organisation, OrganisationChange
 from models.reporting import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
@@ -15,7 +16,7 @@ ALL_MODELS = [
     Setting, AdministrativeUnit, Village, Organisation, OrganisationChange, User,
     Member, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
-    AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue,
+    AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue, Job,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

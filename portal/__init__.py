@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models.choices import label
 from models.setting import Setting
 from models.user import ROLE_CHOICES
-from portal import auth, cli, database, files, i18n
+from portal import auth, cli, database, files, i18n, jobs
 from portal.admin import build_admin
 from portal.config import Config
 
@@ -26,6 +26,7 @@ def create_app(config=None):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     database.init_app(app)
+    jobs.init_app(app)
     i18n.init_app(app)
     # One CSRF mechanism for every POST: Flask-Admin's templates add the token.
     csrf.init_app(app)

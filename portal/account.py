@@ -1,23 +1,18 @@
 """Every user's own account page: changing one's password."""
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user, login_user
 
 from admin_views import auditing
+from admin_views.access import SignedInPage
 from models import User, db
 from models.passwords import password_problem
 from portal.auth import PasswordForm
 
 
-class AccountView(BaseView):
-    def is_accessible(self):
-        return current_user.is_authenticated
-
+class AccountView(SignedInPage, BaseView):
     def is_visible(self):
         return False  # reached from the user's name in the navigation bar
-
-    def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login", next=request.full_path))
 
     @expose("/", methods=("GET", "POST"))
     def index(self):

@@ -1,11 +1,10 @@
 """The admin site: which record types appear, under which Vietnamese names."""
-from flask import redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
-from flask_login import current_user
 
 import admin_views as views
+from admin_views.access import SignedInPage
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
     Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
@@ -16,15 +15,10 @@ from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
 from portal.excel.import_view import MemberImportView
+from portal.jobs.views import JobsView
 
 
-class PortalIndexView(AdminIndexView):
-    def is_accessible(self):
-        return current_user.is_authenticated
-
-    def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login", next=request.full_path))
-
+class PortalIndexView(SignedInPage, AdminIndexView):
     @expose("/")
     def index(self):
         # Counted through each view's own query, so every figure is scoped.
@@ -75,6 +69,7 @@ def build_admin(app):
     admin.add_view(MemberImportView(name="Nhập hội viên từ tệp", endpoint="import_members",
                                     url="/admin/import-members", category="Nhập dữ liệu"))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
+    admin.add_view(JobsView(name="Tác vụ nền", endpoint="jobs", url="/admin/jobs"))
     admin.add_view(ReportImportView(name="Nhập số liệu báo cáo", endpoint="import_reports",
                                     url="/admin/import-reports", category="Báo cáo quý"))
     for name, endpoint in (("Nhập báo cáo", "quarterlyreport.entry"),

@@ -30,8 +30,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
-    # Larger list exports are refused in the request (a worker would hang).
+    # Larger list exports run as background jobs (a request would outlast gunicorn's 30 s).
     EXPORT_MAX_SYNC_ROWS = 50000
+    # Background job result files are kept this long; a running job silent this long died.
+    JOB_KEEP_HOURS = 24
+    JOB_STALE_SECONDS = 300
 
     @classmethod
     def from_env(cls, instance_path, environ=None):
@@ -45,6 +48,14 @@ class Config:
         settings["UPLOAD_FOLDER"] = env.get(
             "UPLOAD_FOLDER", os.path.join(instance_path, "uploads")
         )
+        # Background jobs: a SQLite file in the instance folder, or Redis in production.
+        settings["JOB_BROKER_URL"] = env.get("JOB_BROKER_URL", "")
+        if env.get("EXPORT_MAX_SYNC_ROWS"):
+            settings["EXPORT_MAX_SYNC_ROWS"] = int(env["EXPORT_MAX_SYNC_ROWS"])
+        settings["JOB_QUEUE_FILE"] = env.get("JOB_QUEUE_FILE", os.path.join(instance_path, "jobs.sqlite3"))
+        settings["JOBS_FOLDER"] = env.get("JOBS_FOLDER", os.path.join(instance_path, "jobs"))
+        if env.get("JOB_WORKER_THREADS"):
+            settings["JOB_WORKER_THREADS"] = int(env["JOB_WORKER_THREADS"])
         secret = env.get("SECRET_KEY")
         if not secret:
             if production:

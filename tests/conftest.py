@@ -43,6 +43,10 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        # Jobs run when a test says so (jobs.run_pending), not in a thread.
+        "JOB_QUEUE_FILE": str(tmp_path / "jobs.sqlite3"),
+        "JOBS_FOLDER": str(tmp_path / "jobs"),
+        "JOB_WORKER_THREADS": 0,
     })
     with app.app_context():
         migrate.upgrade()

@@ -39,6 +39,10 @@ class GunicornServer:
             SECRET_KEY="end-to-end-secret",
             PORTAL_ENV="development",
             UPLOAD_FOLDER=os.path.join(folder, "uploads"),
+            JOB_QUEUE_FILE=os.path.join(folder, "jobs.sqlite3"),
+            JOBS_FOLDER=os.path.join(folder, "jobs"),
+            # Small enough that the demo's full member list goes through a background job.
+            EXPORT_MAX_SYNC_ROWS="50",
             BIND=f"127.0.0.1:{self.port}",
             WEB_CONCURRENCY="2",
         )

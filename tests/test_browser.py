@@ -199,3 +199,27 @@ def test_totals_page_drills_into_a_unit(page):
     page.click("td.unit a:has-text('Hội Liên hiệp Phụ nữ tỉnh')")
     page.wait_for_url("**parent=PHUNU**")
     assert page.locator("tbody tr").count() >= 1
+
+
+def test_a_large_export_runs_in_the_background_with_a_progress_bar(page, server):
+    import openpyxl
+    from playhouse.db_url import connect
+
+    log_in(page, "kt_vanphong")
+    page.click("a:has-text('Xuất Excel')")
+    page.wait_for_url("**/admin/jobs/*/")
+    assert page.locator(".progress-bar").count() == 1
+    # A worker thread of the gunicorn process runs it; the page polls until the link shows.
+    page.wait_for_selector("#job-download:not([hidden]) a", timeout=30_000)
+    assert page.locator(".job-status").inner_text().strip() == "Hoàn thành"
+    with page.expect_download() as info:
+        page.click("#job-download a")
+    assert info.value.suggested_filename.endswith(".xlsx")
+    with open(info.value.path(), "rb") as fh:
+        sheet = openpyxl.load_workbook(fh).active
+        rows = sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
+    database = connect(server.env["DATABASE_URL"])
+    with database.connection_context():
+        members = database.execute_sql("SELECT COUNT(*) FROM member").fetchone()[0]
+    database.close()
+    assert rows == members > 50

@@ -56,7 +56,7 @@ def test_registry_covers_every_record_type():
 
     listed = {model for _, model, _, _ in REGISTRY}
     # Children are edited inside their parent's form (report figures in the report grid);
-    # login attempts are internal.
+    # login attempts are internal; background jobs have their own owner-only pages.
     edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "LoginAttempt",
-                        "ReportValue"}
+                        "ReportValue", "Job"}
     assert {m.__name__ for m in ALL_MODELS} - {m.__name__ for m in listed} == edited_elsewhere

@@ -1,12 +1,12 @@
 """/admin/totals/: the cross-organisation totals page, bookmarkable by its query."""
 import io
 
-from flask import abort, redirect, request, send_file, url_for
+from flask import abort, request, send_file
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from admin_views import auditing
-from admin_views.access import scope_root, user_role
+from admin_views.access import SignedInPage, scope_root, user_role
 from models import Organisation, Setting
 from models.reporting import quarter_label
 from portal.reporting import data, formatting, panels
@@ -18,16 +18,12 @@ from portal.reporting.totals import (
 READERS = ("admin", "secretariat", "editor", "viewer")
 
 
-class ReportPage(BaseView):
+class ReportPage(SignedInPage, BaseView):
     """Pages over reported figures: open to every role, within its scope."""
 
     def is_accessible(self):
         return current_user.is_authenticated and user_role() in READERS
 
-    def inaccessible_callback(self, name, **kwargs):
-        if current_user.is_authenticated:
-            abort(403)
-        return redirect(url_for("auth.login", next=request.full_path))
 
 
 def resolve_parent(code):

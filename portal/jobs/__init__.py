@@ -1,0 +1,220 @@
+"""Background jobs on huey: work that would outlast a request.
+
+huey (by peewee's author, maintained since 2011) keeps its queue in a SQLite
+file by default, so the embedded installation needs no extra server, and in
+Redis when JOB_BROKER_URL names one, for production with several machines.
+The queue carries only a Job id (models/job.py); who asked, what for and how
+it ended stay in our database, and the running count lives in huey's storage:
+a worker streaming a large result never writes to our database mid-read
+(SQLite could not upgrade that read to a write once someone else committed).
+
+Workers: with the SQLite queue each web process runs JOB_WORKER_THREADS
+threads of its own (default 1), so `make run` and a single gunicorn need
+nothing else; with Redis, run `flask --app wsgi jobs worker` beside the web
+servers. A job whose worker died (a restart mid-export) shows as interrupted
+after JOB_STALE_SECONDS without progress.
+"""
+import datetime
+import logging
+import os
+import secrets
+import threading
+import time
+
+from flask import current_app
+from huey import RedisHuey, SqliteHuey
+from huey.consumer import Worker
+
+from models import Job, db
+
+log = logging.getLogger(__name__)
+
+TASK_NAME = "portal.run_job"
+PROGRESS_EVERY = 0.5  # seconds between two progress writes
+RUNNERS = {}
+
+
+class JobRefused(Exception):
+    """The job cannot be done; the message (Vietnamese) says why."""
+
+
+def register(kind, runner):
+    """runner(job, progress) → (message, stored_name, file_name) runs jobs of `kind`."""
+    RUNNERS[kind] = runner
+
+
+def init_app(app):
+    url = app.config.get("JOB_BROKER_URL") or ""
+    if url.startswith("redis"):
+        queue = RedisHuey("portal", url=url, results=False)
+        threads = 0
+    else:
+        path = app.config.get("JOB_QUEUE_FILE") or os.path.join(app.instance_path, "jobs.sqlite3")
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        queue = SqliteHuey("portal", filename=path, results=False)
+        threads = 1
+    threads = int(app.config.get("JOB_WORKER_THREADS", threads))
+    task = queue.task(name=TASK_NAME)(lambda job_id: run(app, job_id))
+    state = app.extensions["jobs"] = _State(queue, task, threads)
+
+    from portal.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+
+    @app.before_request
+    def _start_workers():
+        state.start_workers(app)
+
+
+class _State:
+    def __init__(self, queue, task, threads):
+        self.queue = queue
+        self.task = task
+        self.threads = threads
+        self.pid = None
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def start_workers(self, app):
+        # Per process: threads do not survive gunicorn's fork.
+        if not self.threads or self.pid == os.getpid():
+            return
+        with self.lock:
+            if self.pid == os.getpid():
+                return
+            self.pid = os.getpid()
+            for number in range(self.threads):
+                threading.Thread(target=self._work, name=f"portal-jobs-{number}", daemon=True).start()
+
+    def _work(self):
+        worker = Worker(self.queue, self.stop, default_delay=0.2, max_delay=2.0, backoff=1.3)
+        worker.initialize()
+        while not self.stop.is_set():
+            try:
+                worker.loop()
+            except Exception:  # the loop logs task errors itself; keep the thread alive
+                log.exception("job worker loop failed")
+                self.stop.wait(1)
+
+
+def queue(app=None):
+    return (app or current_app).extensions["jobs"].queue
+
+
+def folder(app=None):
+    app = app or current_app
+    path = app.config.get("JOBS_FOLDER") or os.path.join(app.instance_path, "jobs")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def new_file():
+    """A fresh random name in the jobs folder: (stored_name, path)."""
+    stored = secrets.token_urlsafe(24) + ".xlsx"
+    return stored, os.path.join(folder(), stored)
+
+
+def submit(job):
+    """Put a saved Job on the queue (after the caller's transaction commits)."""
+    state = current_app.extensions["jobs"]
+    state.task(job.id)
+    state.start_workers(current_app._get_current_object())
+
+
+def run_pending(app):
+    """Run every queued task now, in this thread: the CLI's `jobs run-pending` and the tests."""
+    huey = queue(app)
+    ran = 0
+    while True:
+        task = huey.dequeue()
+        if task is None:
+            return ran
+        huey.execute(task)
+        ran += 1
+
+
+def run(app, job_id):
+    """The task: run one job from start to end, recording how it ended."""
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        try:
+            claimed = (Job.update(status="running", started_at=datetime.datetime.now())
+                       .where(Job.id == job_id, Job.status == "queued").execute())
+            if not claimed:
+                return  # already run, or gone with its user
+            job = Job.get_by_id(job_id)
+            progress = Progress(app, job)
+            status, stored, file_name = "done", "", ""
+            try:
+                message, stored, file_name = RUNNERS[job.kind](job, progress)
+            except JobRefused as refusal:
+                status, message = "failed", str(refusal)
+            except Exception:
+                log.exception("job %s failed", job_id)
+                status, message = "failed", (
+                    "Lỗi hệ thống khi thực hiện; chưa có gì được ghi. Hãy thử lại hoặc báo quản trị.")
+            Job.update(status=status, message=message, stored_name=stored, file_name=file_name,
+                       done=progress.done if status == "done" else Job.done,
+                       finished_at=datetime.datetime.now()).where(Job.id == job_id).execute()
+            queue(app).delete(progress.key)
+        finally:
+            if not db.is_closed():
+                db.close()
+
+
+class Progress:
+    """How far a running job is; written to the queue's storage, at most twice a second."""
+
+    def __init__(self, app, job):
+        self.queue = queue(app)
+        self.key = progress_key(job.id)
+        self.done, self.total, self.stage = 0, job.total, ""
+        self._written = 0.0
+        self.update(0, job.total)
+
+    def update(self, done, total=None, stage=None):
+        self.done = done
+        self.total = self.total if total is None else total
+        self.stage = self.stage if stage is None else stage
+        now = time.time()
+        if now - self._written >= PROGRESS_EVERY or done == self.total:
+            self._written = now
+            self.queue.put(self.key, (self.done, self.total, self.stage, now))
+
+
+def progress_key(job_id):
+    return f"job-progress-{job_id}"
+
+
+def state_of(job, app=None):
+    """{status, done, total, stage, message} for the status page and its polling."""
+    app = app or current_app
+    done, total, stage = job.done, job.total, ""
+    status, message = job.status, job.message
+    if job.status == "running":
+        seen = queue(app).get(progress_key(job.id), peek=True)
+        last = job.started_at.timestamp() if job.started_at else time.time()
+        if seen:
+            done, total, stage, last = seen
+        if time.time() - last > app.config.get("JOB_STALE_SECONDS", 300):
+            status, message = "failed", (
+                "Tác vụ bị gián đoạn (máy chủ đã khởi động lại?); chưa có gì được ghi. "
+                "Hãy thực hiện lại.")
+            Job.update(status=status, message=message, finished_at=datetime.datetime.now()).where(
+                Job.id == job.id, Job.status == "running").execute()
+    return {"status": status, "done": done, "total": total, "stage": stage, "message": message}
+
+
+def forget_old_files(app=None):
+    """Result files are kept JOB_KEEP_HOURS; then the file goes and the row says so."""
+    app = app or current_app
+    hours = app.config.get("JOB_KEEP_HOURS", 24)
+    cutoff = datetime.datetime.now() - datetime.timedelta(hours=hours)
+    old = Job.select().where(Job.stored_name != "", Job.finished_at < cutoff)
+    for job in old:
+        try:
+            os.remove(os.path.join(folder(app), job.stored_name))
+        except OSError:
+            pass
+        Job.update(stored_name="", message=job.message + f" Tệp đã được xoá sau {hours} giờ.").where(
+            Job.id == job.id).execute()

@@ -1,0 +1,64 @@
+"""The user's own background jobs: progress, result, download.
+
+A job is its owner's alone: another user's id answers 404, as if it did not
+exist, whatever their role.
+"""
+import os
+
+from flask import abort, current_app, jsonify, send_file, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from admin_views.access import SignedInPage
+from admin_views.exporting import DEFAULT_MAX_SYNC_ROWS, XLSX_MIMETYPE, content_disposition
+from admin_views.formatters import format_number
+from models import Job
+from models.job import STATUS_CHOICES
+from portal import jobs
+
+LIST_LENGTH = 50
+
+
+class JobsView(SignedInPage, BaseView):
+    @expose("/")
+    def index(self):
+        jobs.forget_old_files()
+        mine = (Job.select().where(Job.user == current_user.id)
+                .order_by(Job.created_at.desc(), Job.id.desc()).limit(LIST_LENGTH))
+        return self.render("jobs/list.html", rows=[(job, jobs.state_of(job)) for job in mine])
+
+    @expose("/<int:job_id>/")
+    def job(self, job_id):
+        job = self._own(job_id)
+        return self.render("jobs/job.html", job=job, state=jobs.state_of(job))
+
+    @expose("/<int:job_id>/status")
+    def status(self, job_id):
+        job = self._own(job_id)
+        state = jobs.state_of(job)
+        if state["status"] == "done" and job.stored_name:
+            state["download"] = url_for(".download", job_id=job.id)
+        return jsonify(state)
+
+    @expose("/<int:job_id>/download")
+    def download(self, job_id):
+        job = self._own(job_id)
+        path = os.path.join(jobs.folder(), job.stored_name) if job.stored_name else None
+        if job.status != "done" or path is None or not os.path.exists(path):
+            abort(404)
+        response = send_file(path, mimetype=XLSX_MIMETYPE)
+        response.headers["Content-Disposition"] = content_disposition(job.file_name)
+        return response
+
+    def render(self, template, **context):
+        config = current_app.config
+        return super().render(
+            template, status_labels=dict(STATUS_CHOICES), number=format_number,
+            keep_hours=config.get("JOB_KEEP_HOURS", 24),
+            sync_rows=config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS), **context)
+
+    def _own(self, job_id):
+        job = Job.get_or_none(Job.id == job_id, Job.user == current_user.id)
+        if job is None:
+            abort(404)
+        return job
