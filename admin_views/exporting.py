@@ -37,7 +37,6 @@ from admin_views import auditing
 from admin_views.access import organisations_in_scope, scope_root
 from admin_views.formatters import format_number
 from models import Job, Organisation
-from portal import jobs
 from portal.excel.styles import formats
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,6 +113,8 @@ def _file_name(view):
 
 def _export_in_background(view, count):
     """Queue the export as a job and send the user to its progress page."""
+    from portal import jobs  # the portal package builds the admin site from these views
+
     query_string = request.query_string.decode("utf-8", "replace")
     with Job._meta.database.atomic():
         job = Job.create(
@@ -130,6 +131,8 @@ def _export_in_background(view, count):
 
 def run_export_job(job, progress):
     """The job: the same export, as its user, with the list's query string of the time."""
+    from portal import jobs
+
     params = json.loads(job.params)
     view = next((v for v in current_app.extensions["admin"][0]._views
                  if getattr(v, "endpoint", None) == params.get("endpoint")), None)
@@ -158,9 +161,6 @@ def run_export_job(job, progress):
             os.remove(path)
             raise
     return f"Đã xuất {format_number(written)} dòng.", stored, _file_name(view)
-
-
-jobs.register("export", run_export_job)
 
 
 def _read_and_close(output, block=64 * 1024):

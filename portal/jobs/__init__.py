@@ -57,8 +57,10 @@ def init_app(app):
     task = queue.task(name=TASK_NAME)(lambda job_id: run(app, job_id))
     state = app.extensions["jobs"] = _State(queue, task, threads)
 
+    from admin_views.exporting import run_export_job
     from portal.jobs.cli import jobs_cli
 
+    register("export", run_export_job)
     app.cli.add_command(jobs_cli)
 
     @app.before_request

@@ -10,7 +10,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from admin_views.access import SignedInPage
-from admin_views.exporting import DEFAULT_MAX_SYNC_ROWS, XLSX_MIMETYPE, content_disposition
+from admin_views import exporting
 from admin_views.formatters import format_number
 from models import Job
 from models.job import STATUS_CHOICES
@@ -46,8 +46,8 @@ class JobsView(SignedInPage, BaseView):
         path = os.path.join(jobs.folder(), job.stored_name) if job.stored_name else None
         if job.status != "done" or path is None or not os.path.exists(path):
             abort(404)
-        response = send_file(path, mimetype=XLSX_MIMETYPE)
-        response.headers["Content-Disposition"] = content_disposition(job.file_name)
+        response = send_file(path, mimetype=exporting.XLSX_MIMETYPE)
+        response.headers["Content-Disposition"] = exporting.content_disposition(job.file_name)
         return response
 
     def render(self, template, **context):
@@ -55,7 +55,7 @@ class JobsView(SignedInPage, BaseView):
         return super().render(
             template, status_labels=dict(STATUS_CHOICES), number=format_number,
             keep_hours=config.get("JOB_KEEP_HOURS", 24),
-            sync_rows=config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS), **context)
+            sync_rows=config.get("EXPORT_MAX_SYNC_ROWS", exporting.DEFAULT_MAX_SYNC_ROWS), **context)
 
     def _own(self, job_id):
         job = Job.get_or_none(Job.id == job_id, Job.user == current_user.id)

@@ -1,0 +1,194 @@
+"""The in-process measurements of bench/run.py."""
+import statistics
+import time
+from dataclasses import dataclass
+
+from flask_login import login_user
+
+from portal import create_app  # noqa: I001  (first: it brings the admin views in)
+from bench.peer import peer_app
+from models import Member, Organisation, ReportingPeriod, User, db
+
+MS = 1000.0
+BENCH_USERS = (("bench_vanphong", "secretariat", None), ("bench_phunu", "editor", "PHUNU"))
+PASSWORD = "bench-mat-khau-dai-du-manh-2026"
+
+
+@dataclass
+class Row:
+    figure: str
+    target: str
+    measured: float          # ms, or s for the long ones (unit says which)
+    unit: str = "ms"
+    peer: float = None
+    floor: float = None
+    met: bool = None
+    note: str = ""
+
+    def cells(self):
+        def show(value):
+            if value is None:
+                return "—"
+            return f"{value:,.1f} {self.unit}" if value < 100 else f"{value:,.0f} {self.unit}"
+        ratio = f"{self.peer / self.measured:.1f}× faster" if self.peer else "—"
+        met = {True: "yes", False: "NO", None: "—"}[self.met]
+        return (self.figure, self.target, show(self.measured) + (f" ({self.note})" if self.note else ""),
+                show(self.peer), ratio, show(self.floor), met)
+
+
+def median_ms(action, repeat):
+    action()  # warm-up: caches, compiled templates, the OS page cache
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * MS)
+    return statistics.median(samples)
+
+
+class Bench:
+    def __init__(self, repeat):
+        self.repeat = repeat
+        self.app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "JOB_WORKER_THREADS": 0})
+        self.peer = peer_app().test_client()
+        with self.app.app_context():
+            db.connect(reuse_if_open=True)
+            self.members = Member.select().count()
+            self.organisations = Organisation.select().count()
+            self.users = {name: self._user(name, role, org) for name, role, org in BENCH_USERS}
+            db.close()
+        self.clients = {name: self._client(name) for name in self.users}
+        self.view = next(v for v in self.app.extensions["admin"][0]._views
+                         if getattr(v, "endpoint", None) == "member")
+
+    def describe(self):
+        database = self.app.config["DATABASE_URL"].split("@")[-1]
+        return (f"Cơ sở dữ liệu: {database} — {self.members:,} hội viên, "
+                f"{self.organisations:,} tổ chức; trung vị của {self.repeat} lần.").replace(",", ".")
+
+    def _user(self, username, role, org):
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            user = User(username=username, role=role, full_name="Đo hiệu năng",
+                        organisation=Organisation.get(Organisation.code == org) if org else None)
+            user.set_password(PASSWORD)
+            user.save()
+        return user
+
+    def _client(self, username):
+        client = self.app.test_client()
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        return client
+
+    # --- one figure ---------------------------------------------------------------------
+
+    def page(self, username, path):
+        client = self.clients[username]
+
+        def get():
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            return response.get_data()
+        return median_ms(get, self.repeat)
+
+    def peer_page(self, path):
+        def get():
+            response = self.peer.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        return median_ms(get, self.repeat)
+
+    def floor(self, username, query_string):
+        """The bare SQL of the list's main query (rows of the page), as this user's view builds it."""
+        with self.app.test_request_context(f"/admin/member/?{query_string}"):
+            db.connect(reuse_if_open=True)
+            login_user(self.users[username])
+            view = self.view
+            args = view._get_list_extra_args()
+            sort = view._get_column_by_idx(args.sort)
+            _count, query = view.get_list(args.page, sort[0] if sort else None, args.sort_desc,
+                                          args.search, args.filters, execute=False)
+            sql, params = query.sql()
+            result = median_ms(lambda: db.execute_sql(sql, params).fetchall(), self.repeat)
+            db.close()
+        return result
+
+    def filter_arg(self, name):
+        with self.app.test_request_context():
+            for index, flt in enumerate(self.view._filters):
+                if flt.name == name:
+                    return f"flt0_{index}"
+        raise LookupError(name)
+
+    # --- the whole table ----------------------------------------------------------------
+
+    def run(self, full_export, export_probe):
+        rows = []
+        sec, editor = "bench_vanphong", "bench_phunu"
+
+        def list_row(figure, target_ms, username, query="", peer_query=None, peer_times=None):
+            measured = self.page(username, f"/admin/member/?{query}")
+            peer = self.peer_page(f"/admin/member/?{peer_query}") if peer_query is not None else None
+            met = measured <= target_ms
+            target = f"≤ {target_ms} ms"
+            if peer_times:
+                met = met and peer >= peer_times * measured
+                target += f", ≥ {peer_times}× peer"
+            rows.append(Row(figure, target, measured, peer=peer, floor=self.floor(username, query),
+                            met=met))
+
+        list_row("Member list, first page (secretariat)", 40, sec, "", peer_query="")
+        list_row("Member list, first page (editor of PHUNU)", 50, editor, "")
+        list_row("Member list, page 1,000", 80, sec, "page=999", peer_query="page=999")
+        list_row("Search “nguyen thi hoa”", 25, sec, "search=nguyen+thi+hoa",
+                 peer_query="search=nguyen+thi+hoa", peer_times=3)
+        list_row("Search “dang”", 25, sec, "search=dang", peer_query="search=dang", peer_times=3)
+        status, gender = self.filter_arg("Tình trạng"), self.filter_arg("Giới tính")
+        list_row("Filtered list (left, women)", 80, sec, f"{status}=left&{gender}=nu")
+
+        with self.app.app_context():
+            db.connect(reuse_if_open=True)
+            latest = ReportingPeriod.select().order_by(ReportingPeriod.year.desc(),
+                                                       ReportingPeriod.quarter.desc()).first()
+            db.close()
+        quarter = f"year={latest.year}&quarter={latest.quarter}"
+        measured = self.page(sec, f"/admin/totals/?{quarter}")
+        rows.append(Row(f"Totals page, Q{latest.quarter}/{latest.year}", "≤ 100 ms", measured,
+                        met=measured <= 100))
+        measured = self.page(sec, f"/admin/totals/workbook/?{quarter}")
+        rows.append(Row("Giao ban workbook", "≤ 1 s", measured, met=measured <= 1000))
+
+        if full_export:
+            ours, floor = export_probe("export-all"), export_probe("floor-all")
+            ratio = ours["seconds"] / floor["seconds"]
+            rows.append(Row("Full member export", "≤ 1.2× floor", ours["seconds"], unit="s",
+                            floor=floor["seconds"], met=ratio <= 1.2,
+                            note=f"{ours['rows']:,} rows, {ratio:.2f}× floor"))
+            rows.append(Row("Full member export, peak memory", "≤ 150 MB", ours["peak_mb"], unit="MB",
+                            floor=floor["peak_mb"], met=ours["peak_mb"] <= 150))
+        unit = export_probe("export-unit")
+        rows.append(Row("Export of one unit (PHUNU)", "≤ 20 s", unit["seconds"], unit="s",
+                        met=unit["seconds"] <= 20, note=f"{unit['rows']:,} rows, {unit['peak_mb']:.0f} MB"))
+
+        seconds, count = self.import_members(10000)
+        rows.append(Row("Import of 10,000 members", "≤ 10 s", seconds, unit="s", met=seconds <= 10,
+                        note=f"{count:,} rows, checked and written, rolled back"))
+        return rows
+
+    def import_members(self, count):
+        """Check and write `count` new members from an xlsx file; rolled back afterwards."""
+        from bench.probes import member_file
+        from portal.excel import member_import
+
+        with self.app.test_request_context():
+            db.connect(reuse_if_open=True)
+            login_user(self.users["bench_vanphong"])
+            data = member_file(count)
+            start = time.perf_counter()
+            rows, problems = member_import.load("hoi_vien.xlsx", data)
+            assert not problems, problems[:5]
+            member_import.save(rows, "hoi_vien.xlsx", dry_run=True)
+            seconds = time.perf_counter() - start
+            db.close()
+        return seconds, len(rows)
+
