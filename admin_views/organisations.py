@@ -42,6 +42,11 @@ class OrganisationView(PortalModelView):
     }
     search_hint = "tên, mã tổ chức"
 
+    def owner_id(self, model):
+        # A unit not yet saved has no id of its own: it sits where its parent is,
+        # so an editor adds units below its own organisation and nowhere else.
+        return model.id if model.id is not None else model.parent_id
+
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         if model.parent_id and not is_created:

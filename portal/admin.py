@@ -11,10 +11,10 @@ from models import (
     User, Village,
 )
 from portal.account import AccountView
+from portal.excel import import_view
 from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
-from portal.excel.import_view import MemberImportView
 from portal.jobs.views import JobsView
 
 
@@ -66,8 +66,12 @@ def build_admin(app):
     )
     for view_class, model, name, category in REGISTRY:
         admin.add_view(view_class(model, name=name, category=category))
-    admin.add_view(MemberImportView(name="Nhập hội viên từ tệp", endpoint="import_members",
-                                    url="/admin/import-members", category="Nhập dữ liệu"))
+    # Upload → preview → confirm, one page per kind, for whoever may create its records.
+    for kind, name, slug in ((import_view.MEMBERS, "Nhập hội viên từ tệp", "members"),
+                             (import_view.VILLAGES, "Nhập thôn, làng từ tệp", "villages"),
+                             (import_view.ORGANISATIONS, "Nhập tổ chức từ tệp", "organisations")):
+        admin.add_view(import_view.ImportView(kind, name=name, endpoint=f"import_{slug}",
+                                              url=f"/admin/import-{slug}", category="Nhập dữ liệu"))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
     admin.add_view(JobsView(name="Tác vụ nền", endpoint="jobs", url="/admin/jobs"))
     admin.add_view(ReportImportView(name="Nhập số liệu báo cáo", endpoint="import_reports",

@@ -148,13 +148,11 @@ def import_members(path, dry_run):
     click.echo(summary.message(dry_run))
 
 
-def _import_catalogue(kind, path, dry_run):
-    from portal.excel import catalogue_import
-
+def _import_catalogue(module, path, dry_run):
     name, data = _read_file(path)
-    rows, problems = catalogue_import.load(kind, name, data)
+    rows, problems = module.load(name, data)
     _refuse_if_problems(name, problems)
-    click.echo(catalogue_import.save(kind, rows, name, dry_run=dry_run).message(dry_run))
+    click.echo(module.save(rows, name, dry_run=dry_run).message(dry_run))
 
 
 @import_cli.command("villages")
@@ -162,7 +160,9 @@ def _import_catalogue(kind, path, dry_run):
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
 def import_villages(path, dry_run):
     """Load villages (Mã thôn, Tên thôn, Loại, Mã xã…) from a CSV or xlsx file: all rows or none."""
-    _import_catalogue("villages", path, dry_run)
+    from portal.excel import village_import
+
+    _import_catalogue(village_import, path, dry_run)
 
 
 @import_cli.command("organisations")
@@ -171,7 +171,9 @@ def import_villages(path, dry_run):
 def import_organisations(path, dry_run):
     """Load organisations (Mã tổ chức, Tên tổ chức, Loại tổ chức, Cấp, Mã tổ chức cấp trên…)
     from a CSV or xlsx file, parents before children: all rows or none."""
-    _import_catalogue("organisations", path, dry_run)
+    from portal.excel import organisation_import
+
+    _import_catalogue(organisation_import, path, dry_run)
 
 
 @import_cli.command("template")
@@ -179,14 +181,12 @@ def import_organisations(path, dry_run):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def import_template(kind, output):
     """Write an empty xlsx template with the Vietnamese headers of one kind of import."""
-    from portal.excel import catalogue_import, member_import
+    from portal.excel import member_import, organisation_import, village_import
 
-    if kind == "members":
-        data = member_import.template_xlsx()
-    else:
-        data = member_import.template_xlsx(catalogue_import.COLUMNS[kind], catalogue_import.TITLES[kind])
+    module = {"members": member_import, "villages": village_import,
+              "organisations": organisation_import}[kind]
     with open(output, "wb") as fh:
-        fh.write(data)
+        fh.write(module.template_xlsx())
     click.echo(f"Đã ghi tệp mẫu vào {output}.")
 
 

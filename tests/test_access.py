@@ -3,10 +3,13 @@
 The checks walk every registered admin view, so a view added later is covered
 without anyone adding a test: its list, details, edit form and POST, delete,
 the mass delete, its ajax pickers and its export are all tried, for each
-role, against rows inside and outside the user's subtree. Where a row sits in
-the tree is worked out here, independently of the views' own declarations.
+role, against rows inside and outside the user's subtree. Every upload page is
+walked too: it must admit exactly the roles that may create its records. Where
+a row sits in the tree, and who may create it, is worked out here,
+independently of the views' own declarations.
 """
 import datetime
+import io
 import re
 
 import pytest
@@ -76,6 +79,22 @@ def world(app, runner, login, client):
 
 def views(app):
     return [v for v in app.extensions["admin"][0]._views if hasattr(v, "model")]
+
+
+def upload_pages(app):
+    """Registered import pages (upload → preview → confirm), whatever they import."""
+    from portal.excel.import_view import ImportView
+
+    return [v for v in app.extensions["admin"][0]._views if isinstance(v, ImportView)]
+
+
+def creators(model):
+    """Roles that may create `model` rows, worked out here from the rules above."""
+    if model in CATALOGUES:
+        return {"admin", "secretariat"}
+    if model is Organisation:
+        return {"admin", "secretariat", "editor"}  # editors below their own unit
+    return {"admin", "editor"}  # records each organisation keeps for itself
 
 
 def listed_ids(client, base):
@@ -172,6 +191,46 @@ def test_an_editor_cannot_move_or_create_rows_outside_its_section(world, login):
         "code": "LA", "name": "Tổ chức lạ", "kind": "phunu", "level": "xa"}).get_data(as_text=True)
     assert "Bạn chỉ được ghi dữ liệu của tổ chức mình" in created
     assert Organisation.get_or_none(Organisation.code == "LA") is None
+
+
+def test_an_editor_adds_units_below_its_own_and_nowhere_else(world, login):
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    for code, parent in (("PN-MOI", "PHUNU"), ("ND-MOI", "NONGDAN")):
+        client.post("/admin/organisation/new/", data={
+            "code": code, "name": f"Hội {code}", "kind": "phunu", "level": "xa",
+            "parent": str(Organisation.get(Organisation.code == parent).id)})
+    assert Organisation.get(Organisation.code == "PN-MOI").id in subtree("PHUNU")
+    assert Organisation.get_or_none(Organisation.code == "ND-MOI") is None
+
+
+def test_every_upload_page_admits_exactly_who_may_create_its_records(world, login, client):
+    pages = upload_pages(world)
+    assert {page.kind.module.MODEL for page in pages} >= {Village, Organisation}
+    client.post("/logout")
+    for page in pages:
+        response = client.get(f"{page.url}/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login"), page.url
+    for username, (role, code) in {"quantri": ("admin", None), **ROLES}.items():
+        client = login(username, role=role, org=code)
+        for page in pages:
+            model, base = page.kind.module.MODEL, f"{page.url}/"
+            form = client.get(f"/admin/{model.__name__.lower()}/new/").status_code == 200
+            allowed = role in creators(model)
+            assert form == allowed, (username, model.__name__)
+            template = client.get(f"{base}template.xlsx")
+            upload = client.post(base, data={"file": (io.BytesIO(template.data), "mau.xlsx")},
+                                 content_type="multipart/form-data")
+            forged = client.post(f"{base}confirm", data={"token": "A" * 32})
+            if not allowed:
+                for response in (client.get(base), template, upload, forged):
+                    assert response.status_code == 403, (username, base)
+                continue
+            assert client.get(base).status_code == 200, (username, base)
+            assert template.status_code == 200
+            # Its own empty template is read and explained, never a crash.
+            assert "chỉ có dòng tiêu đề" in upload.get_data(as_text=True), (username, base)
+            assert "Không tìm thấy tệp đã tải lên" in forged.get_data(as_text=True)
+        client.post("/logout")
 
 
 @pytest.mark.parametrize("username", ["kt_vanphong", "kt_lanhdao", "kt_xem_phunu"])

@@ -26,6 +26,8 @@ from portal.reporting.import_file import (
     FileProblem, Problem, _table, blank, data_rows, is_formula, number,
 )
 
+MODEL = Member
+WHAT = "hội viên"
 # (field, Vietnamese header): the order of the template.
 COLUMNS = [
     ("full_name", "Họ và tên"),
@@ -88,6 +90,11 @@ class MemberRow:
     branch: Organisation
     village: Village | None
     notes: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        """How the preview names the row."""
+        return self.data["full_name"]
 
 
 @dataclass
