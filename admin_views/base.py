@@ -16,14 +16,13 @@ from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, Integri
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from admin_views import auditing, exporting
+from admin_views import auditing, exporting, listing
 from admin_views.access import ACCESS, covers, organisations_in_scope, user_role
 from admin_views.fields import PortalConverter
 from admin_views.formatters import FORMATTERS, number_column
 from admin_views.forms import PortalForm
 from admin_views.lookups import PortalLookup
 from models import AdministrativeUnit, Member, Organisation, Village, db
-from models.search import search_condition
 
 # Catalogues too large for a <select>: picked through ajax search instead.
 LOOKUP_MODELS = (Organisation, Village, AdministrativeUnit, Member)
@@ -150,21 +149,26 @@ class PortalModelView(ModelView):
                  execute=True, page_size=None):
         query = self.get_query()
         joins = set()
-        if search:
-            condition = search_condition(self.model, search)
-            if condition is not None:
-                query = query.where(condition)
         for index, _name, value in filters or ():
             flt = self._filters[index]
             query = self._handle_join(query, flt.column, joins)
             query = flt.apply(query, flt.clean(value))
-
-        count = None if self.simple_list_pager else query.count()
+        count = None
+        if search:
+            query, count = listing.narrow(self, query, search)
+        if count is None and not self.simple_list_pager:
+            count = listing.count_rows(query)
 
         if sort_column is not None:
             order = [(self._sortable_columns[sort_column], sort_desc)]
         else:
             order = self._get_default_order() or [(self.model.id, True)]
+        if count is not None:
+            query = listing.walk_sort_index(self, query, count, order, search)
+        # The id breaks ties, so that rows never swap places between pages.
+        last = order[-1][0]
+        if not (last is self.model.id or last == "id"):
+            order = list(order) + [(self.model.id, order[-1][1])]
         query, joins = self._order_by(query, joins, order)
 
         if page_size is None:

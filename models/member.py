@@ -50,7 +50,8 @@ class Member(SearchableModel):
 
     class Meta:
         table_name = "member"
-        indexes = ((("branch", "full_name"), False),)
+        # (full_name, id): the list's default order, walked instead of sorted.
+        indexes = ((("branch", "full_name"), False), (("full_name", "id"), False))
 
     def __str__(self):
         return self.full_name
@@ -103,7 +104,7 @@ class Member(SearchableModel):
         query = (Member.select(Member.id, Member.full_name)
                  .join(Organisation)
                  .where(Member.citizen_id == self.citizen_id,
-                        Organisation.path.startswith(unit_path)))
+                        Organisation.under(unit_path)))
         if self.id:
             query = query.where(Member.id != self.id)
         return query.first()

@@ -5,14 +5,22 @@ FTS5 index over `search_text` answers it (created by migration 0002); on
 PostgreSQL a pg_trgm GIN index serves the LIKE. Both see the same folded text,
 so both give the same rows.
 """
+import json
+
 from peewee import SQL, SqliteDatabase
 
 from models.text import search_terms
+
+MATCHES_HELD = 50000
 
 
 def _is_sqlite(model):
     database = model._meta.database
     return isinstance(getattr(database, "obj", database), SqliteDatabase)
+
+
+def _match(terms):
+    return " ".join(f'"{term}"*' for term in terms)
 
 
 def search_condition(model, text):
@@ -22,7 +30,7 @@ def search_condition(model, text):
         return None
     table = model._meta.table_name
     if _is_sqlite(model):
-        match = " ".join(f'"{term}"*' for term in terms)
+        match = _match(terms)
         return model.id.in_(
             SQL(f"(SELECT rowid FROM {table}_search WHERE {table}_search MATCH ?)", (match,))
         )
@@ -31,3 +39,24 @@ def search_condition(model, text):
         clause = model.search_text.contains(" " + term)
         condition = clause if condition is None else condition & clause
     return condition
+
+
+def search_matches(model, text, limit=MATCHES_HELD):
+    """(condition, count) with the index asked once, for a list page (SQLite).
+
+    The ids of the matches are read once and handed back as a JSON list, so
+    the page and its count do not each run the MATCH again (a three-word
+    prefix search is the costly part). None on PostgreSQL, for an empty
+    search, and when more than `limit` rows match.
+    """
+    terms = search_terms(text)
+    if not terms or not _is_sqlite(model):
+        return None
+    table = model._meta.table_name
+    ids = [row[0] for row in model._meta.database.execute_sql(
+        f"SELECT rowid FROM {table}_search WHERE {table}_search MATCH ? LIMIT ?",
+        (_match(terms), limit + 1))]
+    if len(ids) > limit:
+        return None
+    condition = model.id.in_(SQL("(SELECT value FROM json_each(?))", (json.dumps(ids),)))
+    return condition, len(ids)

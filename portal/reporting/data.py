@@ -83,6 +83,5 @@ def latest_period():
 def subtree_members(root_ids):
     """{root id: subquery of ids in its subtree} helper for side panels."""
     roots = Organisation.select(Organisation.id, Organisation.path).where(Organisation.id.in_(list(root_ids)))
-    return {org.id: Organisation.select(Organisation.id).where(Organisation.path.startswith(org.path))
-            for org in roots}
+    return {org.id: Organisation.subtree_ids(org) for org in roots}
 

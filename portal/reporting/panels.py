@@ -23,10 +23,6 @@ CAMPAIGN_LABELS = {
 }
 
 
-def _subtree(unit):
-    return Organisation.select(Organisation.id).where(Organisation.path.startswith(unit.path))
-
-
 def campaign_results(units, quarters):
     """[(campaign, {unit id: {figure: sum}})] for campaigns with results in the span."""
     low, high = quarter_index(*quarters[0]), quarter_index(*quarters[-1])
@@ -35,7 +31,7 @@ def campaign_results(units, quarters):
     for unit in units:
         sums = [fn.SUM(getattr(CampaignResult, name)) for name in CAMPAIGN_FIGURES]
         query = (CampaignResult.select(CampaignResult.campaign, *sums)
-                 .where(in_span, CampaignResult.organisation.in_(_subtree(unit)))
+                 .where(in_span, CampaignResult.organisation.in_(Organisation.subtree_ids(unit)))
                  .group_by(CampaignResult.campaign))
         for campaign_id, *values in query.tuples():
             table.setdefault(campaign_id, {})[unit.id] = dict(zip(CAMPAIGN_FIGURES, values))
@@ -49,7 +45,7 @@ def directive_implementation(units, today=None):
     if not units:
         return []
     in_scope = Organisation.select(Organisation.id).where(
-        reduce(operator.or_, [Organisation.path.startswith(u.path) for u in units]))
+        reduce(operator.or_, [Organisation.under(u.path) for u in units]))
     assignments = (DirectiveAssignment.select(DirectiveAssignment, Directive)
                    .join(Directive)
                    .where(DirectiveAssignment.organisation.in_(in_scope)))
@@ -72,7 +68,7 @@ def twinning(units, quarters):
     active_units, villages, activities, support, people = 0, set(), 0, 0, 0
     for unit in units:
         links = list(TwinningLink.select().where(
-            TwinningLink.organisation.in_(_subtree(unit)), TwinningLink.signed_on <= last))
+            TwinningLink.organisation.in_(Organisation.subtree_ids(unit)), TwinningLink.signed_on <= last))
         if any(link.status == "active" for link in links):
             active_units += 1
         villages |= {link.village_id for link in links if link.status == "active"}
