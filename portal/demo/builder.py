@@ -13,13 +13,14 @@ not depend on the day it is built.
 import random
 
 from models import (
-    AdministrativeUnit, Campaign, Directive, Member, Organisation, TwinningLink, Village, db,
+    AdministrativeUnit, Campaign, Directive, Member, Organisation, QuarterlyReport, TwinningLink,
+    Village, db,
 )
 from portal.demo import figures
 from portal.demo.common import BASE_CODES
-from portal.demo.people import _members
-from portal.demo.places import _geography, _organisations
-from portal.demo.records import _campaigns, _directives, _set_province, _twinning, _users
+from portal.demo.people import members as make_members
+from portal.demo.places import geography, organisations
+from portal.demo.records import campaigns, directives, set_province, twinning, users
 
 
 class AlreadySeeded(Exception):
@@ -37,7 +38,9 @@ class NotMigrated(AlreadySeeded):
 # Guard
 
 
-def _check_empty():
+def check_empty():
+    """{code: Organisation} of the seven base units; raises AlreadySeeded or
+    NotMigrated unless the database holds only what `flask db upgrade` creates."""
     found = []
     extra_orgs = Organisation.select().where(Organisation.code.not_in(BASE_CODES)).count()
     for label, count in (
@@ -48,6 +51,7 @@ def _check_empty():
         ("văn bản chỉ đạo", Directive.select().count()),
         ("phong trào", Campaign.select().count()),
         ("quan hệ kết nghĩa", TwinningLink.select().count()),
+        ("báo cáo quý", QuarterlyReport.select().count()),
     ):
         if count:
             found.append(f"{count:,}".replace(",", ".") + f" {label}")
@@ -77,14 +81,14 @@ def build(members=3000, seed=2024):
     """
     rng = random.Random(seed)
     with db.atomic():
-        units = _check_empty()
-        communes, villages, merged_village = _geography()
-        branches = _organisations(rng, units, communes, villages, merged_village)
-        _members(rng, branches, max(0, int(members)))
-        directives = _directives(units)
-        _campaigns(units, directives)
-        _twinning(units, villages, merged_village, directives["13"])
+        units = check_empty()
+        communes, villages, merged_village = geography()
+        branches = organisations(rng, units, communes, villages, merged_village)
+        make_members(rng, branches, max(0, int(members)))
+        made = directives(units)
+        campaigns(units, made)
+        twinning(units, villages, merged_village, made["13"])
         figures.load_demo(rng)
-        _set_province()
-        accounts = _users(units)
+        set_province()
+        accounts = users(units)
     return accounts

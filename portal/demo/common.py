@@ -1,5 +1,7 @@
-"""Constants and date helpers shared by the demo-data modules."""
+"""Constants and date and drawing helpers shared by the demo and generated data."""
+import bisect
 import datetime
+import itertools
 
 date = datetime.date
 
@@ -14,23 +16,43 @@ VILLAGE_MERGE_DAY = date(2019, 1, 1)
 COMMUNE_REFORM_DAY = date(2025, 7, 1)
 
 
-def _as_of():
+def as_of():
+    """The last day generated data may fall on."""
     return min(AS_OF, date.today())
 
 
-def _add_years(day, years):
+def add_years(day, years):
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
 
 
-def _between(rng, first, last):
+def between(rng, first, last):
     if last <= first:
         return first
     return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
 
 
-def _weighted(rng, pairs):
+class Weighted:
+    """A fixed table of (value, weight) to draw from, as `random.choices` draws.
+
+    The cumulative weights are summed once, which matters a million draws later.
+    """
+
+    def __init__(self, pairs):
+        self.values, weights = zip(*pairs)
+        self.cum_weights = list(itertools.accumulate(weights))
+        self.total = self.cum_weights[-1] + 0.0
+        self.hi = len(self.values) - 1
+
+    def pick(self, rng):
+        return self.values[bisect.bisect(self.cum_weights, rng.random() * self.total, 0, self.hi)]
+
+
+def weighted(rng, pairs):
+    """One value of `pairs` [(value, weight)] or of a Weighted table."""
+    if isinstance(pairs, Weighted):
+        return pairs.pick(rng)
     values, weights = zip(*pairs)
     return rng.choices(values, weights=weights)[0]

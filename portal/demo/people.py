@@ -1,9 +1,14 @@
-"""Demo members: names, IDs and phone numbers, and who belongs to which unit."""
+"""Members: names, IDs and phone numbers, and who belongs to which unit.
+
+`People` makes names and numbers, `MemberFactory` whole member records (as
+dicts of column values); the demo and the generator (portal/generate) both
+build their members from them.
+"""
 import datetime
 
 from models import Member
 from portal.demo.common import (
-    CCCD_PROVINCE, CHUNK, _add_years, _as_of, _between, _weighted, date,
+    CCCD_PROVINCE, CHUNK, Weighted, add_years, as_of, between, date,
 )
 
 
@@ -21,10 +26,13 @@ PROFILE = {
     "LDLD": (date(1968, 1, 1), date(2003, 6, 30), 0.5, (22, 32), date(1995, 1, 1)),
 }
 
-KINH_SURNAMES = (
-    ["Nguyễn"] * 12 + ["Trần"] * 5 + ["Lê"] * 5 + ["Phạm"] * 4 + ["Hoàng"] * 2
-    + ["Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
-)
+# Kinh family names with their approximate share of the population (per cent).
+KINH_SURNAMES = Weighted([
+    ("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 3), ("Huỳnh", 2.1),
+    ("Phan", 4.5), ("Vũ", 2), ("Võ", 1.9), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3),
+    ("Ngô", 1.3), ("Dương", 1), ("Lý", 0.5), ("Đinh", 0.8), ("Trương", 0.9), ("Lương", 0.4),
+    ("Mai", 0.4), ("Cao", 0.4), ("Tạ", 0.2), ("Lâm", 0.3), ("Châu", 0.2), ("Kiều", 0.1),
+])
 NORTHERN_SURNAMES = ["Hoàng", "Nông", "Lò", "Bế", "Hà", "Lương", "Triệu", "Vi", "Lục", "Đinh"]
 KINH_MIDDLE = {
     "nu": ["Thị"] * 8 + ["Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Bích", "Hồng", "Diệu", "Thị Thu", "Thị Kim"],
@@ -36,7 +44,7 @@ KINH_GIVEN = {
            "Huệ", "Liên", "Nga", "Xuân", "Trinh", "Diễm", "Nhi", "Giang"],
     "nam": ["Út", "Thắng", "Hùng", "Dũng", "Tuấn", "Hải", "Nam", "Sơn", "Long", "Quân", "Tâm",
             "Phúc", "Lộc", "Bình", "Cường", "Toàn", "Hiếu", "Khánh", "Trung", "Đạt", "Vinh",
-            "Thành", "Tài", "Nghĩa", "Phong", "Hoàng", "Kiên", "Lực", "Tú", "Bảo"],
+            "Thành", "Tài", "Nghĩa", "Phong", "Hoàng", "Kiên", "Lực", "Tú", "Bảo", "Đức"],
 }
 JRAI_CLANS = ["Rah Lan", "Ksor", "Siu", "Rơ Chăm", "Puih", "Kpă", "Nay", "Rơ Mah", "Rcom",
               "Kpuih", "Romah", "Rơ Lan", "Siu", "Ksor"]
@@ -77,11 +85,18 @@ LEAVE_REASONS = {
 LDLD_LEAVE = {"left": ["Nghỉ hưu theo chế độ", "Nghỉ việc, chấm dứt hợp đồng lao động"]}
 
 
+# Drawn from once or twice per member: sum each table's weights once.
+ETHNIC_MIX = {groups: Weighted(pairs) for groups, pairs in ETHNIC_MIX.items()}
+RELIGION_MIX = {ethnicity: Weighted(pairs) for ethnicity, pairs in RELIGION_MIX.items()}
+STATUS_OLD = Weighted([("left", 30), ("moved", 15), ("deceased", 55)])
+STATUS_YOUNG = Weighted([("left", 50), ("moved", 50)])
+
+
 # --------------------------------------------------------------------------
 # Members
 
 
-class _People:
+class People:
     """Names, IDs and phone numbers, never handing out the same ID twice."""
 
     def __init__(self, rng):
@@ -101,9 +116,8 @@ class _People:
             if rng.random() < 0.25:
                 return f"Đinh {rng.choice(BAHNAR_GIVEN[gender])}"
             return f"Đinh {middle} {rng.choice(BAHNAR_GIVEN[gender])}"
-        surnames = KINH_SURNAMES if ethnicity == "Kinh" else NORTHERN_SURNAMES
-        return (f"{rng.choice(surnames)} {rng.choice(KINH_MIDDLE[gender])} "
-                f"{rng.choice(KINH_GIVEN[gender])}")
+        surname = KINH_SURNAMES.pick(rng) if ethnicity == "Kinh" else rng.choice(NORTHERN_SURNAMES)
+        return f"{surname} {rng.choice(KINH_MIDDLE[gender])} {rng.choice(KINH_GIVEN[gender])}"
 
     def citizen_id(self, born, gender):
         digit = (0 if born.year < 2000 else 2) + (1 if gender == "nu" else 0)
@@ -121,94 +135,114 @@ class _People:
                 return value
 
 
-def _member_row(rng, people, unit, branch, village, card, as_of, name=None, ethnicity=None,
-                gender=None):
-    born_first, born_last, women, join_ages, earliest_join = PROFILE[unit]
-    gender = gender or ("nu" if rng.random() < women else "nam")
-    born = _between(rng, born_first, born_last)
-    if ethnicity is None:
-        ethnicity = _weighted(rng, ETHNIC_MIX[village.ethnic_groups])
-    religion = _weighted(rng, RELIGION_MIX.get(ethnicity, RELIGION_MIX[None]))
-    joined = _between(rng, max(_add_years(born, join_ages[0]), earliest_join),
-                      min(_add_years(born, join_ages[1]), as_of - datetime.timedelta(days=20)))
-    row = {
-        "full_name": name or people.name(ethnicity, gender),
-        "gender": gender,
-        "date_of_birth": born,
-        "ethnicity": ethnicity,
-        "religion": religion,
-        "citizen_id": people.citizen_id(born, gender),
-        "phone": people.phone() if rng.random() < 0.9 else None,
-        "village": village.id,
-        "branch": branch.id,
-        "card_number": card,
-        "joined_on": joined,
-        "status": "active",
-        "left_on": None,
-        "leave_reason": None,
-        "party_introduced_on": None,
-        "party_admitted_on": None,
-    }
-    _party(rng, row, unit, as_of)
-    if rng.random() < 0.05:
-        _leave(rng, row, unit, as_of)
-    return row
+class MemberFactory:
+    """Member records that pass `Member.problems()` by construction.
+
+    A record is a dict of Member field values (ids for branch and village), as
+    `Member.insert_many` takes it; `branch` needs an `id`, `village` an `id`
+    and its `ethnic_groups`.
+    """
+
+    def __init__(self, rng, until=None):
+        self.rng = rng
+        self.people = People(rng)
+        self.as_of = until or as_of()
+        self.cards = {unit: 0 for unit in CARD_PREFIX}
+
+    def card(self, unit):
+        self.cards[unit] += 1
+        return f"{CARD_PREFIX[unit]}-64{self.cards[unit]:05d}"
+
+    def row(self, unit, branch, village, name=None, ethnicity=None, gender=None):
+        rng, as_of = self.rng, self.as_of
+        born_first, born_last, women, join_ages, earliest_join = PROFILE[unit]
+        gender = gender or ("nu" if rng.random() < women else "nam")
+        born = between(rng, born_first, born_last)
+        if ethnicity is None:
+            ethnicity = ETHNIC_MIX[village.ethnic_groups].pick(rng)
+        religion = RELIGION_MIX.get(ethnicity, RELIGION_MIX[None]).pick(rng)
+        joined = between(rng, max(add_years(born, join_ages[0]), earliest_join),
+                         min(add_years(born, join_ages[1]), as_of - datetime.timedelta(days=20)))
+        row = {
+            "full_name": name or self.people.name(ethnicity, gender),
+            "gender": gender,
+            "date_of_birth": born,
+            "ethnicity": ethnicity,
+            "religion": religion,
+            "citizen_id": self.people.citizen_id(born, gender),
+            "phone": self.people.phone() if rng.random() < 0.9 else None,
+            "village": village.id,
+            "branch": branch.id,
+            "card_number": self.card(unit),
+            "joined_on": joined,
+            "status": "active",
+            "left_on": None,
+            "leave_reason": None,
+            "party_introduced_on": None,
+            "party_admitted_on": None,
+        }
+        self._party(row, unit)
+        if rng.random() < 0.05:
+            self._leave(row, unit)
+        return row
+
+    def second_record(self, person, unit, branch):
+        """The same person (same citizen ID) joining a second organisation:
+        a farmer's wife is in the Women's Union and the Farmers' Union."""
+        row = dict(person, branch=branch.id, card_number=self.card(unit))
+        row.pop("search_text", None)  # the card number changed
+        earliest = max(add_years(person["date_of_birth"], 18), PROFILE[unit][4])
+        row["joined_on"] = between(self.rng, earliest, self.as_of - datetime.timedelta(days=20))
+        return row
+
+    def _party(self, row, unit):
+        rng, as_of = self.rng, self.as_of
+        born, joined = row["date_of_birth"], row["joined_on"]
+        if unit == "CCB" and rng.random() < 0.45:
+            # Admitted while serving in the army.
+            admitted = between(rng, add_years(born, 19), add_years(born, 25))
+            row["party_introduced_on"] = admitted - datetime.timedelta(days=rng.randint(180, 360))
+            row["party_admitted_on"] = admitted
+            return
+        chance = {"DOAN": 0.12, "LDLD": 0.15}.get(unit, 0.06)
+        if rng.random() >= chance:
+            return
+        first = max(joined, add_years(born, 18))
+        last = as_of - datetime.timedelta(days=60)
+        if first > last:
+            return
+        introduced = between(rng, first, last)
+        row["party_introduced_on"] = introduced
+        admitted = introduced + datetime.timedelta(days=rng.randint(150, 420))
+        if rng.random() < 0.7 and admitted <= as_of:
+            row["party_admitted_on"] = admitted
+
+    def _leave(self, row, unit):
+        rng, as_of = self.rng, self.as_of
+        born, joined = row["date_of_birth"], row["joined_on"]
+        status = (STATUS_OLD if born.year < 1965 else STATUS_YOUNG).pick(rng)
+        left_on = between(rng, joined + datetime.timedelta(days=1), as_of)
+        reasons = LDLD_LEAVE.get(status) if unit == "LDLD" else None
+        reason = rng.choice(reasons or LEAVE_REASONS[status])
+        if unit == "DOAN" and status == "left":
+            aged_out = add_years(born, 30)
+            if joined < aged_out <= as_of:
+                left_on, reason = aged_out, "Trưởng thành Đoàn (quá 30 tuổi)"
+        row.update(status=status, left_on=left_on, leave_reason=reason)
 
 
-def _party(rng, row, unit, as_of):
-    born, joined = row["date_of_birth"], row["joined_on"]
-    if unit == "CCB" and rng.random() < 0.45:
-        # Admitted while serving in the army.
-        admitted = _between(rng, _add_years(born, 19), _add_years(born, 25))
-        row["party_introduced_on"] = admitted - datetime.timedelta(days=rng.randint(180, 360))
-        row["party_admitted_on"] = admitted
-        return
-    chance = {"DOAN": 0.12, "LDLD": 0.15}.get(unit, 0.06)
-    if rng.random() >= chance:
-        return
-    first = max(joined, _add_years(born, 18))
-    last = as_of - datetime.timedelta(days=60)
-    if first > last:
-        return
-    introduced = _between(rng, first, last)
-    row["party_introduced_on"] = introduced
-    admitted = introduced + datetime.timedelta(days=rng.randint(150, 420))
-    if rng.random() < 0.7 and admitted <= as_of:
-        row["party_admitted_on"] = admitted
-
-
-def _leave(rng, row, unit, as_of):
-    born, joined = row["date_of_birth"], row["joined_on"]
-    if born.year < 1965:
-        status = _weighted(rng, [("left", 30), ("moved", 15), ("deceased", 55)])
-    else:
-        status = _weighted(rng, [("left", 50), ("moved", 50)])
-    left_on = _between(rng, joined + datetime.timedelta(days=1), as_of)
-    reasons = LDLD_LEAVE.get(status) if unit == "LDLD" else None
-    reason = rng.choice(reasons or LEAVE_REASONS[status])
-    if unit == "DOAN" and status == "left":
-        aged_out = _add_years(born, 30)
-        if joined < aged_out <= as_of:
-            left_on, reason = aged_out, "Trưởng thành Đoàn (quá 30 tuổi)"
-    row.update(status=status, left_on=left_on, leave_reason=reason)
-
-
-def _allocate(total):
-    counts = {unit: total * share // 100 for unit, share in SHARE}
+def allocate(total, shares=SHARE):
+    """{unit: members} for `total` members shared out by per-cent `shares`."""
+    counts = {unit: total * share // 100 for unit, share in shares}
     counts["PHUNU"] += total - sum(counts.values())
     return counts
 
 
-def _members(rng, branches, total):
-    as_of = _as_of()
-    people = _People(rng)
-    counts = _allocate(total)
-    cards = {unit: 0 for unit in CARD_PREFIX}
+def members(rng, branches, total):
+    """The demo's members, for {unit: [(branch, home villages)]}."""
+    factory = MemberFactory(rng)
+    counts = allocate(total)
     rows = []
-
-    def card(unit):
-        cards[unit] += 1
-        return f"{CARD_PREFIX[unit]}-64{cards[unit]:05d}"
 
     by_unit = {}
     for unit in ("PHUNU", "DOAN", "CCB", "LDLD"):
@@ -219,8 +253,7 @@ def _members(rng, branches, total):
             forced = {}
             if unit == "PHUNU" and i == 0:
                 forced = dict(name="Nguyễn Thị Hoa", ethnicity="Kinh", gender="nu")
-            unit_rows.append(_member_row(rng, people, unit, branch, village, card(unit), as_of,
-                                         **forced))
+            unit_rows.append(factory.row(unit, branch, village, **forced))
         by_unit[unit] = unit_rows
         rows.extend(unit_rows)
 
@@ -236,15 +269,11 @@ def _members(rng, branches, total):
     shared = min(max(3, total // 100), counts["NONGDAN"] // 4, len(candidates))
     for person in rng.sample(candidates, shared):
         branch, homes = rng.choice(farmer_branches[branch_commune[person["branch"]]])
-        row = dict(person, branch=branch.id, card_number=card("NONGDAN"))
-        row["joined_on"] = _between(rng, max(_add_years(person["date_of_birth"], 18), date(1980, 1, 1)),
-                                    as_of - datetime.timedelta(days=20))
-        rows.append(row)
+        rows.append(factory.second_record(person, "NONGDAN", branch))
     for i in range(counts["NONGDAN"] - shared):
         branch, homes = rng.choice(branches["NONGDAN"])
         forced = dict(name="Đặng Văn Út", ethnicity="Kinh", gender="nam") if i == 0 else {}
-        rows.append(_member_row(rng, people, "NONGDAN", branch, rng.choice(homes), card("NONGDAN"),
-                                as_of, **forced))
+        rows.append(factory.row("NONGDAN", branch, rng.choice(homes), **forced))
 
     for row in rows:
         row["search_text"] = Member.search_document_for(row)

@@ -127,7 +127,7 @@ FARM_TRADES = ["trồng cà phê", "chăn nuôi bò sinh sản", "trồng hồ t
 # Geography
 
 
-def _geography():
+def geography():
     province = AdministrativeUnit.create(code="GL", name="Gia Lai", kind="tinh")
     communes, villages = {}, {}
     number = 0
@@ -167,7 +167,7 @@ def _geography():
 # Organisations
 
 
-def _organisations(rng, units, communes, villages, merged_village):
+def organisations(rng, units, communes, villages, merged_village):
     """Create the tree; return {unit code: [(branch, home villages), …]}."""
     branches = {code: [] for code in ("DOAN", "PHUNU", "NONGDAN", "CCB", "LDLD")}
     for unit_code, spec in TREE.items():
@@ -208,7 +208,9 @@ def _organisations(rng, units, communes, villages, merged_village):
                         active_from=date(rng.randint(2019, 2024), rng.randint(1, 12), 1),
                     )
             if unit_code == "CCB" and slug == MERGED_VILLAGE[3]:
-                _merged_branch(base, commune, merged_village, branches["CCB"])
+                survivor = next(b for b, homes in branches["CCB"]
+                                if homes[0].name == MERGED_VILLAGE[4] and b.parent_id == base.id)
+                merged_branch(base, commune, merged_village, survivor)
 
     ldld = units["LDLD"]
     city = villages["PLEIKU"] + villages["HOIPHU"]
@@ -229,10 +231,8 @@ def _organisations(rng, units, communes, villages, merged_village):
     return branches
 
 
-def _merged_branch(base, commune, merged_village, ccb_branches):
-    """A chi hội dissolved into its neighbour when its village was merged (NQ 137)."""
-    survivor = next(b for b, homes in ccb_branches
-                    if homes[0].name == MERGED_VILLAGE[4] and b.parent_id == base.id)
+def merged_branch(base, commune, merged_village, survivor):
+    """A chi hội dissolved into `survivor` when its village was merged (NQ 137)."""
     old = Organisation.create(
         code=f"{base.code}-CH00", name=f"Chi hội Cựu chiến binh {merged_village.name}",
         kind=base.kind, level="chi_hoi", parent=base, commune=commune,

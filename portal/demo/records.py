@@ -115,7 +115,7 @@ REPORTS = {
 }
 
 
-def _directives(units):
+def directives(units):
     made = {}
     for key, number, kind, issuer, issued, title, implements in DIRECTIVES:
         made[key] = Directive.create(
@@ -208,7 +208,7 @@ CAMPAIGNS = [
 ]
 
 
-def _campaigns(units, directives):
+def campaigns(units, directives):
     for spec in CAMPAIGNS:
         campaign = Campaign.create(
             name=spec["name"], kind=spec["kind"], leading_organisation=units[spec["lead"]],
@@ -260,7 +260,7 @@ TWINNING = [
 ]
 
 
-def _twinning(units, villages, merged_village, directive):
+def twinning(units, villages, merged_village, directive):
     for code, slug, village_name, signed, person, partner, activities in TWINNING:
         village = next(v for v in villages[slug] if v.name == village_name)
         link = TwinningLink.create(
@@ -290,7 +290,7 @@ USERS = [
 ]
 
 
-def _users(units):
+def users(units):
     made = []
     for username, role, org, full_name in USERS:
         if User.get_or_none(User.username == username) is not None:
@@ -304,7 +304,7 @@ def _users(units):
     return made
 
 
-def _set_province():
+def set_province():
     updated = Setting.update(value="Gia Lai").where(Setting.key == "province_name").execute()
     if not updated:
         Setting.create(key="province_name", value="Gia Lai")
