@@ -5,8 +5,6 @@ FTS5 index over `search_text` answers it (created by migration 0002); on
 PostgreSQL a pg_trgm GIN index serves the LIKE. Both see the same folded text,
 so both give the same rows.
 """
-import json
-
 from peewee import SQL, SqliteDatabase
 
 from models.text import search_terms
@@ -44,19 +42,20 @@ def search_condition(model, text):
 def search_matches(model, text, limit=MATCHES_HELD):
     """(condition, count) with the index asked once, for a list page (SQLite).
 
-    The ids of the matches are read once and handed back as a JSON list, so
-    the page and its count do not each run the MATCH again (a three-word
-    prefix search is the costly part). None on PostgreSQL, for an empty
-    search, and when more than `limit` rows match.
+    The index gives the count and the ids of the matches in one row (joined
+    by SQLite itself, not by Python row by row), and the page reads its rows
+    from that list: the page and its count do not each run the MATCH again,
+    which is the costly part of a three-word prefix search. None on
+    PostgreSQL, for an empty search, and when more than `limit` rows match.
     """
     terms = search_terms(text)
     if not terms or not _is_sqlite(model):
         return None
     table = model._meta.table_name
-    ids = [row[0] for row in model._meta.database.execute_sql(
-        f"SELECT rowid FROM {table}_search WHERE {table}_search MATCH ? LIMIT ?",
-        (_match(terms), limit + 1))]
-    if len(ids) > limit:
+    count, ids = model._meta.database.execute_sql(
+        f"SELECT COUNT(*), group_concat(rowid) FROM {table}_search WHERE {table}_search MATCH ?",
+        (_match(terms),)).fetchone()
+    if count > limit:
         return None
-    condition = model.id.in_(SQL("(SELECT value FROM json_each(?))", (json.dumps(ids),)))
-    return condition, len(ids)
+    condition = model.id.in_(SQL("(SELECT value FROM json_each(?))", (f"[{ids or ''}]",)))
+    return condition, count

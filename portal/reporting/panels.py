@@ -6,10 +6,10 @@ import datetime
 import operator
 from functools import reduce
 
-from peewee import fn
+from peewee import SQL, Case, fn
 
 from models import (
-    Campaign, CampaignResult, Directive, DirectiveAssignment, ImplementationReport, Organisation,
+    Campaign, CampaignResult, Directive, DirectiveAssignment, ImplementationReport, Organisation, db,
     TwinningActivity, TwinningLink,
 )
 from models.reporting import quarter_end, quarter_start
@@ -46,20 +46,20 @@ def directive_implementation(units, today=None):
         return []
     in_scope = Organisation.select(Organisation.id).where(
         reduce(operator.or_, [Organisation.under(u.path) for u in units]))
-    assignments = (DirectiveAssignment.select(DirectiveAssignment, Directive)
-                   .join(Directive)
-                   .where(DirectiveAssignment.organisation.in_(in_scope)))
-    reported = {(r.directive_id, r.organisation_id) for r in ImplementationReport.select(
-        ImplementationReport.directive, ImplementationReport.organisation)}
-    rows = {}
-    for assignment in assignments:
-        row = rows.setdefault(assignment.directive_id, [assignment.directive, 0, 0, 0])
-        row[1] += 1
-        if (assignment.directive_id, assignment.organisation_id) in reported:
-            row[2] += 1
-        elif assignment.deadline < today:
-            row[3] += 1
-    return sorted((tuple(r) for r in rows.values()), key=lambda r: r[0].issued_on, reverse=True)
+    assigned = DirectiveAssignment.alias()
+    reported = fn.EXISTS(ImplementationReport.select(SQL("1")).where(
+        ImplementationReport.directive == assigned.directive,
+        ImplementationReport.organisation == assigned.organisation))
+    counts = (assigned
+              .select(assigned.directive, fn.COUNT(SQL("*")),
+                      fn.SUM(Case(None, [(reported, 1)], 0)),
+                      fn.SUM(Case(None, [(~reported & (assigned.deadline < today), 1)], 0)))
+              .where(assigned.organisation.in_(in_scope))
+              .group_by(assigned.directive))
+    rows = {directive_id: (total, int(done or 0), int(late or 0))
+            for directive_id, total, done, late in db.execute(counts)}
+    directives = Directive.select().where(Directive.id.in_(list(rows))).order_by(Directive.issued_on.desc(), Directive.id)
+    return [(directive, *rows[directive.id]) for directive in directives]
 
 
 def twinning(units, quarters):

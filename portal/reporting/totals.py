@@ -106,7 +106,7 @@ def build(selection):
     previous_span, year_before_span = arithmetic.comparison_spans(selection.quarters)
     everything = sorted(set(selection.quarters) | set(previous_span) | set(year_before_span))
     statuses = data.COUNTED + (("draft",) if selection.include_drafts else ())
-    reports = data.load_reports(arithmetic.span(everything[0], everything[-1]), statuses)
+    reports = data.load_reports(everything, statuses)
     children = data.children_map()
 
     rows, total = arithmetic.table(ids, selection.quarters, children, reports, specs)
