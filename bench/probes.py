@@ -12,10 +12,11 @@ import xlsxwriter
 from peewee import PostgresqlDatabase
 
 from portal import create_app, jobs  # noqa: I001  (first: it brings the admin views in)
-from admin_views.exporting import WORKBOOK_OPTIONS
+from admin_views.exporting import EXPORT_CACHE_KB, WORKBOOK_OPTIONS
 from models import Job, Organisation, User, db
 from models.choices import ETHNICITY_CHOICES, GENDER_CHOICES, RELIGION_CHOICES
 from models.member import STATUS_CHOICES
+from portal.excel.styles import formats
 
 EXPORT_USERS = {"export-all": "bench_vanphong", "export-unit": "bench_phunu"}
 FLOOR_SQL = """
@@ -59,7 +60,11 @@ def portal_export(app, username):
 
 
 def floor_export(path):
-    """Bare xlsxwriter (constant memory) writing the same cells from one plain cursor."""
+    """Bare xlsxwriter (constant memory) writing the same cells from one plain cursor.
+
+    The page cache is as small as the portal's export job uses, so that the
+    two peaks compare.
+    """
     labels = {}
     for choices in (GENDER_CHOICES, STATUS_CHOICES, ETHNICITY_CHOICES, RELIGION_CHOICES):
         labels.update(choices)
@@ -71,13 +76,15 @@ def floor_export(path):
         cursor.itersize = 2000
         database.connection().autocommit = False
     else:
+        database.execute_sql(f"PRAGMA cache_size = -{EXPORT_CACHE_KB}")
         cursor = database.cursor()
     cursor.execute(FLOOR_SQL)
     workbook = xlsxwriter.Workbook(path, WORKBOOK_OPTIONS)
-    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    styles = formats(workbook)  # the same cell formats as the portal's export
+    text, date_format = styles["text"], styles["date"]
     sheet = workbook.add_worksheet("Hội viên")
     for col in range(14):
-        sheet.write_string(0, col, f"Cột {col + 1}")
+        sheet.write_string(0, col, f"Cột {col + 1}", styles["header"])
     row_number = 0
     for row in cursor:
         row_number += 1
@@ -89,9 +96,9 @@ def floor_export(path):
                     value = datetime.date.fromisoformat(value)
                 sheet.write_datetime(row_number, col, value, date_format)
             elif col in coded:
-                sheet.write_string(row_number, col, labels.get(value, value))
+                sheet.write_string(row_number, col, labels.get(value, value), text)
             else:
-                sheet.write_string(row_number, col, value)
+                sheet.write_string(row_number, col, value, text)
     workbook.close()
     return row_number
 
