@@ -170,6 +170,8 @@ class PortalModelView(ModelView):
         if not (last is self.model.id or last == "id"):
             order = list(order) + [(self.model.id, order[-1][1])]
         query, joins = self._order_by(query, joins, order)
+        if search:
+            query = listing.sort_matches(query)
 
         if page_size is None:
             page_size = self.page_size

@@ -15,7 +15,7 @@ conditions are handed over as one opaque term ("(…) + 0" can use no index)
 and the sort index is walked. A small result keeps its indexes: walking the
 sort index to find a rare row would read the whole index.
 """
-from peewee import SQL, SqliteDatabase, fn
+from peewee import SQL, CharField, Ordering, PostgresqlDatabase, SqliteDatabase, TextField, fn
 
 from models import db
 from models.search import search_condition, search_matches
@@ -69,3 +69,23 @@ def _leads_an_index(model, field):
     if field.index or field.unique or field.primary_key:
         return True
     return any(fields and fields[0] == name for fields, _unique in model._meta.indexes)
+
+
+def sort_matches(query):
+    """PostgreSQL: a search's page sorts its matches rather than walking the name index.
+
+    Its planner guesses that matches are spread evenly through name order and
+    walks the (full_name, id) index, filtering row by row; "dang" matches
+    Đặng, which sorts after every unaccented name, so the walk reads a million
+    rows (2.5 s) where sorting the 14.000 matches takes milliseconds. Sorting
+    on `name || ''` orders exactly the same and no index serves it.
+    """
+    if not isinstance(db.obj, PostgresqlDatabase) or not query._order_by:
+        return query
+    orderings = []
+    for ordering in query._order_by:
+        node = ordering.node
+        if isinstance(node, (CharField, TextField)):
+            node = node.concat("")
+        orderings.append(Ordering(node, ordering.direction, ordering.collation, ordering.nulls))
+    return query.order_by(*orderings)
