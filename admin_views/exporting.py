@@ -28,7 +28,7 @@ from urllib.parse import quote
 import xlsxwriter
 from flask import Response, current_app, flash, redirect, request, url_for
 from flask_admin.model.helpers import get_mdict_item_or_list
-from flask_login import current_user, login_user
+from flask_login import current_user
 from peewee import ForeignKeyField, PostgresqlDatabase, SqliteDatabase
 from playhouse.postgres_ext import FetchManyCursor
 from werkzeug.utils import secure_filename
@@ -135,18 +135,14 @@ def run_export_job(job, progress):
     from portal import jobs
 
     params = json.loads(job.params)
-    view = next((v for v in current_app.extensions["admin"][0]._views
-                 if getattr(v, "endpoint", None) == params.get("endpoint")), None)
-    user = job.user
+    view = jobs.view_for(params.get("endpoint"))
     if view is None or not getattr(view, "can_export", False):
         raise jobs.JobRefused("Danh sách này không còn xuất được.")
-    if not user.is_enabled:
-        raise jobs.JobRefused("Tài khoản đã bị khoá; không xuất tệp.")
     if isinstance(Job._meta.database.obj, SqliteDatabase):
         # One pass over the rows gains nothing from a large page cache; memory stays flat.
         Job._meta.database.execute_sql(f"PRAGMA cache_size = -{EXPORT_CACHE_KB}")
-    with current_app.test_request_context(params["path"] + "?" + params.get("query", "")):
-        login_user(user)
+    with jobs.as_its_user(job, params["path"] + "?" + params.get("query", ""),
+                          "Tài khoản đã bị khoá; không xuất tệp."):
         if not view.is_accessible():
             raise jobs.JobRefused("Tài khoản không còn quyền xem danh sách này.")
         args, sort_column, count, query = _prepare(view)

@@ -54,3 +54,8 @@ class Job(BaseModel):
     @property
     def finished(self):
         return self.status in ("done", "failed")
+
+    @property
+    def has_download(self):
+        """An export's file is ready (what an import leaves is shown on its page)."""
+        return self.kind == "export" and self.status == "done" and bool(self.stored_name)

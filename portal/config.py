@@ -32,6 +32,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     # Larger list exports run as background jobs (a request would outlast gunicorn's 30 s).
     EXPORT_MAX_SYNC_ROWS = 50000
+    # Import files with more data rows are checked and written by background jobs.
+    IMPORT_MAX_SYNC_ROWS = 5000
     # Background job result files are kept this long; a running job silent this long died.
     JOB_KEEP_HOURS = 24
     JOB_STALE_SECONDS = 300
@@ -50,8 +52,9 @@ class Config:
         )
         # Background jobs: a SQLite file in the instance folder, or Redis in production.
         settings["JOB_BROKER_URL"] = env.get("JOB_BROKER_URL", "")
-        if env.get("EXPORT_MAX_SYNC_ROWS"):
-            settings["EXPORT_MAX_SYNC_ROWS"] = int(env["EXPORT_MAX_SYNC_ROWS"])
+        for name in ("EXPORT_MAX_SYNC_ROWS", "IMPORT_MAX_SYNC_ROWS"):
+            if env.get(name):
+                settings[name] = int(env[name])
         settings["JOB_QUEUE_FILE"] = env.get("JOB_QUEUE_FILE", os.path.join(instance_path, "jobs.sqlite3"))
         settings["JOBS_FOLDER"] = env.get("JOBS_FOLDER", os.path.join(instance_path, "jobs"))
         if env.get("JOB_WORKER_THREADS"):

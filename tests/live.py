@@ -43,6 +43,8 @@ class GunicornServer:
             JOBS_FOLDER=os.path.join(folder, "jobs"),
             # Small enough that the demo's full member list goes through a background job.
             EXPORT_MAX_SYNC_ROWS="50",
+            # And a member file of a few dozen rows through background jobs.
+            IMPORT_MAX_SYNC_ROWS="20",
             BIND=f"127.0.0.1:{self.port}",
             WEB_CONCURRENCY="2",
         )

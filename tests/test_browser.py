@@ -223,3 +223,34 @@ def test_a_large_export_runs_in_the_background_with_a_progress_bar(page, server)
         members = database.execute_sql("SELECT COUNT(*) FROM member").fetchone()[0]
     database.close()
     assert rows == members > 50
+
+
+def test_a_large_import_is_checked_and_written_in_the_background(page, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Họ và tên", "Giới tính", "Ngày sinh", "Mã chi hội"])
+    for number in range(1, 31):
+        book.active.append([f"Hội viên nhập nền {number:02d}", "Nữ", "12/03/1990", "PHUNU"])
+    book.save(tmp_path / "hoi_vien_lon.xlsx")
+
+    log_in(page)
+    page.goto("/admin/import-members/")
+    page.set_input_files("#file", str(tmp_path / "hoi_vien_lon.xlsx"))
+    page.click("button:has-text('Tải lên và kiểm tra')")
+    page.wait_for_url("**/admin/jobs/*/")
+    assert "Kiểm tra tệp hoi_vien_lon.xlsx (30 dòng)" in page.inner_text("h2")
+    assert page.locator(".progress-bar").count() == 1
+    # The page polls until the check is done, then leads to the preview.
+    page.wait_for_selector("#job-result:not([hidden]) a", timeout=30_000)
+    assert "30 / 30 dòng" in page.inner_text(".job-count")
+    page.click("#job-result a:has-text('Xem trước và xác nhận nhập')")
+    assert "30 hội viên sẽ được nhập" in page.inner_text("#import-preview-summary")
+    assert page.locator("#import-preview tbody tr").count() == 30
+
+    page.click("button:has-text('Xác nhận nhập 30 hội viên')")
+    page.wait_for_url("**/admin/jobs/*/")
+    page.wait_for_selector(".job-state[data-status='done']", timeout=30_000)
+    assert "Đã nhập 30 hội viên từ tệp hoi_vien_lon.xlsx" in page.inner_text(".job-message")
+    page.goto("/admin/member/?search=nhap+nen&page_size=100")
+    assert page.locator("table.model-list tbody tr", has_text="Hội viên nhập nền").count() == 30

@@ -112,10 +112,8 @@ def test_confirm_checks_the_file_again_and_writes_nothing_when_it_no_longer_fits
     assert Village.get_or_none(Village.code == "T02") is None and imports() == 0
 
 
-def test_a_failure_half_way_leaves_nothing_written(places, login, monkeypatch):
-    client = login("vanphong", role="secretariat")
-    token = token_of(upload(client, "organisations", xlsx_file(organisations(), header=ORG_HEADER))
-                     .get_data(as_text=True))
+def second_organisation_clashes(monkeypatch):
+    """Writing CHPN2, the second row of organisations(), meets a code added meanwhile."""
     create = Organisation.create
 
     def second_fails(**data):
@@ -124,6 +122,13 @@ def test_a_failure_half_way_leaves_nothing_written(places, login, monkeypatch):
         return create(**data)
 
     monkeypatch.setattr(Organisation, "create", second_fails)
+
+
+def test_a_failure_half_way_leaves_nothing_written(places, login, monkeypatch):
+    client = login("vanphong", role="secretariat")
+    token = token_of(upload(client, "organisations", xlsx_file(organisations(), header=ORG_HEADER))
+                     .get_data(as_text=True))
+    second_organisation_clashes(monkeypatch)
     page = confirm(client, "organisations", token).get_data(as_text=True)
     assert "Chưa ghi gì" in page
     assert Organisation.get_or_none(Organisation.code == "PNXA1") is None and imports() == 0

@@ -202,11 +202,11 @@ def test_preview_then_confirm(places, login, app):
 
 
 def test_an_expired_upload_is_refused(places, login, monkeypatch):
-    from portal.excel import import_view
+    from portal.excel import uploads
 
     client = login("admin")
     token = token_of(upload(client, xlsx_file(good_rows())).get_data(as_text=True))
-    monkeypatch.setattr(import_view, "MAX_AGE", -1)
+    monkeypatch.setattr(uploads, "MAX_AGE", -1)
     page = client.post("/admin/import-members/confirm", data={"token": token}).get_data(as_text=True)
     assert "Không tìm thấy tệp đã tải lên" in page and Member.select().count() == 0
 

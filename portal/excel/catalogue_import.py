@@ -13,6 +13,7 @@ from peewee import fn
 
 from models import AdministrativeUnit
 from portal.excel.member_import import _key, _text
+from portal.excel.progress import CHECKING, counted
 from portal.reporting.import_file import Problem, is_formula, number
 
 YES = {"co", "x", "1", "yes", "true"}
@@ -48,11 +49,11 @@ class Summary:
         return f"Đã nhập {number(self.count)} {self.what} từ tệp {self.source}."
 
 
-def cells(records, headers, required, problems, raw=()):
+def cells(records, headers, required, problems, raw=(), progress=None):
     """[item] with a "line" each: text cells trimmed, formulas refused,
     required cells checked; fields in `raw` keep their cell value (dates)."""
     items = []
-    for line, values in records:
+    for line, values in counted(records, progress, CHECKING):
         item = {"line": line}
         for name, value in values.items():
             if is_formula(value):

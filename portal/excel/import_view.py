@@ -6,22 +6,19 @@ TEMPLATE_NAME, read, check, save, template_xlsx) plus the words of its page
 (`ImportKind`). Whoever may create the kind's records through their own
 screen may import them, within the same section.
 
-The uploaded file is kept in the upload folder under a random token next to a
-small record of who uploaded it, for which kind, and its SHA-256; the
+The uploaded file is kept under a random token (portal/excel/uploads.py); the
 confirmation names only the token, and the file is checked again in full
 (scope, duplicates, codes) inside the transaction that writes it. A token of
 another user or another kind, a changed file or an expired upload is refused.
+A file with more rows than IMPORT_MAX_SYNC_ROWS is checked, and then written,
+by background jobs (portal/excel/import_jobs.py); the page shows what the
+check found from `?job=<id>`, to the job's owner only.
 """
-import hashlib
-import json
 import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
 from types import ModuleType
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from peewee import IntegrityError
@@ -30,11 +27,9 @@ from admin_views.access import organisations_in_scope
 from models import db
 from models.geography import VILLAGE_KIND_CHOICES
 from models.organisation import KIND_CHOICES, LEVEL_CHOICES
-from portal.excel import member_import, organisation_import, village_import
+from portal.excel import import_jobs, member_import, organisation_import, uploads, village_import
 from portal.reporting.import_file import Problem, number
 
-TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-MAX_AGE = 3600  # seconds an uploaded file waits for its confirmation
 PREVIEW_ROWS = 1000  # rows listed in a preview; every bad row is always listed
 
 TEXT = {
@@ -141,6 +136,8 @@ class ImportView(BaseView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
+        if request.method == "GET" and "job" in request.args:
+            return self._job_result(request.args.get("job", type=int))
         problems, rows, token, name = [], [], None, None
         if request.method == "POST":
             upload = request.files.get("file")
@@ -150,44 +147,74 @@ class ImportView(BaseView):
                 # Only the base name: it is shown back and kept in the audit trail.
                 name = os.path.basename(upload.filename.replace("\\", "/"))[:200]
                 data = upload.read()
-                records, problems = self.kind.module.read(name, data)
-                if problems:
-                    problems += self._other_kind(name, data, problems)
-                else:
-                    rows, problems = self.kind.module.check(records, scope=organisations_in_scope())
+                large = import_jobs.too_large(name, data)
+                if large:
+                    token = uploads.keep(self.kind.folder, name, data)
+                    return import_jobs.start(self, "check", token, name, large)
+                rows, problems = self.check_file(name, data)
                 if not problems:
-                    token = _keep(self.kind, name, data)
+                    token = uploads.keep(self.kind.folder, name, data)
         return self._page(problems=problems, rows=rows, token=token, name=name)
 
     @expose("/confirm", methods=("POST",))
     def confirm(self):
         token = request.form.get("token", "")
-        kept = _kept(self.kind, token)
+        kept = uploads.claim(self.kind.folder, token)
         if kept is None:
             return self._page(problems=[Problem(None, None, TEXT["lost"])])
         name, data = kept
+        large = import_jobs.too_large(name, data)
+        if large:
+            return import_jobs.start(self, "write", token, name, large)
         try:
-            records, problems = self.kind.module.read(name, data)
-            if not problems:
-                problems, summary = self._write(name, records)
+            problems, summary = self.write_file(name, data)
         finally:
-            _forget(self.kind, token)
+            uploads.forget(self.kind.folder, token)
         if problems:
             return self._page(problems=problems, name=name)
         flash(summary.message(), "success")
         return redirect(url_for(".index"))
 
-    def _write(self, name, records):
-        """Check again and write in one transaction: (problems, summary)."""
+    def _job_result(self, job_id):
+        """What this user's check job found, as the page shows it for a small file."""
+        job = import_jobs.own_job(self, job_id)
+        if job is None:
+            abort(404)
+        result = import_jobs.result_of(job)
+        if result is None:  # still running, or nothing (left) to show: the job's page says
+            return redirect(url_for("jobs.job", job_id=job.id))
+        return self._page(**result)
+
+    # --- the work, in a request or in a job (progress: portal.excel.progress) ----------
+
+    def check_file(self, name, data, progress=None):
+        """Read and check an uploaded file: (rows, problems)."""
+        records, problems = self.kind.module.read(name, data, progress=progress)
+        if problems:
+            return [], problems + self._other_kind(name, data, problems)
+        return self.kind.module.check(records, scope=organisations_in_scope(), progress=progress)
+
+    def write_file(self, name, data, progress=None):
+        """Read the file again, check it and write it in one transaction: (problems, summary)."""
+        records, problems = self.kind.module.read(name, data, progress=progress)
+        if problems:
+            return problems, None
         try:
             with db.atomic() as transaction:
-                rows, problems = self.kind.module.check(records, scope=organisations_in_scope())
+                rows, problems = self.kind.module.check(records, scope=organisations_in_scope(),
+                                                        progress=progress)
                 if problems:
                     transaction.rollback()
                     return problems, None
-                return [], self.kind.module.save(rows, name)
+                return [], self.kind.module.save(rows, name, progress=progress)
         except IntegrityError:
             return [Problem(None, None, TEXT["conflict"])], None
+
+    @staticmethod
+    def shown(rows):
+        """The rows a preview lists, as plain data a job can keep."""
+        return [{"line": row.line, "label": row.label, "notes": row.notes}
+                for row in rows[:PREVIEW_ROWS]]
 
     @expose("/template.xlsx")
     def template(self):
@@ -195,12 +222,14 @@ class ImportView(BaseView):
             "Content-Disposition": f"attachment; filename={self.kind.module.TEMPLATE_NAME}"},
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-    def _page(self, **context):
-        problems, rows = context.get("problems") or [], context.get("rows") or []
-        hidden = len(rows) - len(rows[:PREVIEW_ROWS])
+    def _page(self, problems=(), rows=(), shown=None, count=None, **context):
+        """The page; a job's result brings the `shown` rows and their `count` instead of `rows`."""
+        shown = self.shown(rows) if shown is None else shown
+        count = len(rows) if count is None else count
+        hidden = count - len(shown)
         return self.render("import_upload.html", kind=self.kind, columns=self.kind.module.COLUMNS,
+                           problems=problems, count=number(count), shown=shown,
                            refused=TEXT["refused"].format(count=number(len(problems))),
-                           count=number(len(rows)), shown=rows[:PREVIEW_ROWS],
                            more=TEXT["more"].format(shown=number(PREVIEW_ROWS), hidden=number(hidden))
                            if hidden else None,
                            template_name=self.kind.module.TEMPLATE_NAME, **context)
@@ -219,68 +248,3 @@ class ImportView(BaseView):
                 return [Problem(None, None, hint)]
         return []
 
-
-# --- uploads waiting for confirmation ---------------------------------------------------
-
-def _folder(kind):
-    folder = os.path.join(current_app.config["UPLOAD_FOLDER"], kind.folder)
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
-def _keep(kind, name, data):
-    folder = _folder(kind)
-    _sweep(folder)
-    token = secrets.token_urlsafe(24)
-    with open(os.path.join(folder, token + ".data"), "wb") as fh:
-        fh.write(data)
-    with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as fh:
-        json.dump({"name": name, "user": current_user.id, "kind": kind.folder,
-                   "sha256": hashlib.sha256(data).hexdigest(), "at": time.time()}, fh)
-    return token
-
-
-def _kept(kind, token):
-    """(name, data) of this user's upload of this kind, unchanged and not expired; else None."""
-    if not TOKEN.fullmatch(token or ""):
-        return None
-    base = os.path.join(_folder(kind), token)
-    try:
-        # Claimed first: a second confirmation of the same upload finds nothing.
-        os.rename(base + ".json", base + ".claimed")
-    except OSError:
-        return None
-    try:
-        with open(base + ".claimed", encoding="utf-8") as fh:
-            meta = json.load(fh)
-        with open(base + ".data", "rb") as fh:
-            data = fh.read()
-    except (OSError, ValueError):
-        return None
-    if meta.get("user") != current_user.id:
-        os.rename(base + ".claimed", base + ".json")  # still its owner's to confirm
-        return None
-    if (meta.get("kind", kind.folder) != kind.folder or time.time() - meta.get("at", 0) > MAX_AGE
-            or hashlib.sha256(data).hexdigest() != meta.get("sha256")):
-        _forget(kind, token)  # expired or changed: of no further use
-        return None
-    return meta["name"], data
-
-
-def _forget(kind, token):
-    for suffix in (".data", ".json", ".claimed"):
-        try:
-            os.remove(os.path.join(_folder(kind), token + suffix))
-        except OSError:
-            pass
-
-
-def _sweep(folder):
-    """Uploads never confirmed hold personal data: drop them once expired."""
-    limit = time.time() - max(MAX_AGE, 0) * 2
-    for entry in os.scandir(folder):
-        try:
-            if entry.is_file() and entry.stat().st_mtime < limit:
-                os.remove(entry.path)
-        except OSError:
-            pass

@@ -9,6 +9,7 @@ file lands whole or not at all.
 """
 import datetime
 import io
+import itertools
 import os
 import re
 import warnings
@@ -22,6 +23,7 @@ from models import Member, Organisation, Village, db
 from models.choices import ETHNIC_GROUPS, GENDER_CHOICES, RELIGION_CHOICES
 from models.member import STATUS_CHOICES
 from models.text import fold
+from portal.excel.progress import CHECKING, MATCHING, WRITING, counted
 from portal.reporting.import_file import (
     FileProblem, Problem, _table, blank, data_rows, is_formula, number,
 )
@@ -110,11 +112,12 @@ class Summary:
 
 # --- reading -------------------------------------------------------------------------
 
-def read(filename, data, columns=None, required=None):
+def read(filename, data, columns=None, required=None, progress=None):
     """([(line, {field: raw value})], problems) for the data rows of a file
-    whose headers are the Vietnamese names of `columns` (default: members)."""
+    whose headers are the Vietnamese names of `columns` (default: members);
+    progress(done, total, stage) hears of the rows read (portal.excel.progress)."""
     try:
-        table = _table(filename, data)
+        table = _table(filename, data, progress)
         merged = _merged_cells(filename, data)
         return _records(table, merged, columns, required), []
     except FileProblem as problem:
@@ -227,12 +230,12 @@ def _choice(value, table, label):
 
 # --- checking --------------------------------------------------------------------------
 
-def check(records, scope=None, today=None):
+def check(records, scope=None, today=None, progress=None):
     """(rows, problems); rows is empty when anything is wrong. Organisations
     outside `scope` (a subquery of ids; None: all) read as unknown."""
     today = today or datetime.date.today()
     problems, parsed = [], []
-    for line, values in records:
+    for line, values in counted(records, progress, CHECKING):
         item, found = _parse(line, values)
         problems += found
         parsed.append(item)
@@ -240,7 +243,7 @@ def check(records, scope=None, today=None):
     villages = {v.code.upper(): v for v in Village.select().where(
         fn.UPPER(Village.code).in_(list({p["village"].upper() for p in parsed if p["village"]}) or [""]))}
     rows = []
-    for item in parsed:
+    for item in counted(parsed, progress, MATCHING):
         line, notes = item.pop("line"), item.pop("notes")
         code, name = item.pop("branch_code"), item.pop("branch_name")
         branch = None
@@ -292,11 +295,11 @@ def check(records, scope=None, today=None):
     return ([] if problems else rows), problems
 
 
-def load(filename, data, scope=None, today=None):
-    records, problems = read(filename, data)
+def load(filename, data, scope=None, today=None, progress=None):
+    records, problems = read(filename, data, progress=progress)
     if problems:
         return [], problems
-    return check(records, scope, today)
+    return check(records, scope, today, progress)
 
 
 def _parse(line, values):
@@ -410,16 +413,13 @@ def _duplicates(rows):
 
 # --- writing ---------------------------------------------------------------------------
 
-def save(rows, source, user=None, dry_run=False):
+def save(rows, source, user=None, dry_run=False, progress=None):
     """Insert every row in one transaction, with its search text, and audit it."""
     with db.atomic() as transaction:
-        records = []
-        for row in rows:
-            data = dict(row.data)
-            data["search_text"] = Member.search_document_for(data)
-            records.append(data)
-        for start in range(0, len(records), 200):
-            Member.insert_many(records[start:start + 200]).execute()
+        records = (dict(row.data, search_text=Member.search_document_for(row.data))
+                   for row in counted(rows, progress, WRITING))
+        while chunk := list(itertools.islice(records, 200)):
+            Member.insert_many(chunk).execute()
         summary = Summary(len(rows), source)
         auditing.record("import", table="member", user=user,
                         organisation_id=_common_ancestor([r.branch for r in rows]),

@@ -15,6 +15,7 @@ from models.organisation import KIND_CHOICES, LEVEL_CHOICES
 from portal.excel import catalogue_import as common
 from portal.excel import member_import
 from portal.excel.member_import import _common_ancestor, _key, parse_date
+from portal.excel.progress import MATCHING, WRITING, counted
 from portal.reporting.import_file import Problem, number
 
 MODEL = Organisation
@@ -37,16 +38,16 @@ LEVELS = common.choices(LEVEL_CHOICES)
 LIMITS = {"code": 30, "name": 200}
 
 
-def read(filename, data):
+def read(filename, data, progress=None):
     """([(line, {field: raw value})], problems) for the data rows of a file."""
-    return member_import.read(filename, data, COLUMNS, REQUIRED)
+    return member_import.read(filename, data, COLUMNS, REQUIRED, progress)
 
 
-def load(filename, data, scope=None, today=None):
-    records, problems = read(filename, data)
+def load(filename, data, scope=None, today=None, progress=None):
+    records, problems = read(filename, data, progress)
     if problems:
         return [], problems
-    return check(records, scope, today)
+    return check(records, scope, today, progress)
 
 
 def _parents(items, scope):
@@ -71,15 +72,15 @@ def _choice(item, name, table, labels, line, what, problems, notes):
     return code
 
 
-def check(records, scope=None, today=None):
+def check(records, scope=None, today=None, progress=None):
     """(rows, problems); rows is empty when anything is wrong. Parents outside
     `scope` (a subquery of organisation ids; None: all) read as unknown."""
     today = today or datetime.date.today()
     problems = []
-    items = common.cells(records, HEADERS, REQUIRED, problems, raw=("active_from",))
+    items = common.cells(records, HEADERS, REQUIRED, problems, progress=progress, raw=("active_from",))
     communes, stored = common.communes(items), common.taken(Organisation, items)
     parents, seen, rows = _parents(items, scope), {}, []
-    for item in items:
+    for item in counted(items, progress, MATCHING):
         line, notes = item.pop("line"), []
         code = item["code"].upper()
         common.check_code(item, line, stored, seen, HEADERS, "tổ chức", problems)
@@ -114,11 +115,11 @@ def check(records, scope=None, today=None):
     return ([] if problems else rows), problems
 
 
-def save(rows, source, user=None, dry_run=False):
+def save(rows, source, user=None, dry_run=False, progress=None):
     """Create every row in file order in one transaction and audit the file."""
     with db.atomic() as transaction:
         created = {}
-        for row in rows:
+        for row in counted(rows, progress, WRITING):
             data = dict(row.data)
             if isinstance(data["parent"], str):
                 data["parent"] = created[data["parent"]]

@@ -8,6 +8,7 @@ from models.geography import VILLAGE_KIND_CHOICES
 from portal.excel import catalogue_import as common
 from portal.excel import member_import
 from portal.excel.member_import import _key
+from portal.excel.progress import MATCHING, WRITING, counted
 from portal.reporting.import_file import Problem, number
 
 MODEL = Village
@@ -29,26 +30,26 @@ KIND_LABELS = dict(VILLAGE_KIND_CHOICES)
 LIMITS = {"code": 20, "name": 150, "ethnic_groups": 200}
 
 
-def read(filename, data):
+def read(filename, data, progress=None):
     """([(line, {field: raw value})], problems) for the data rows of a file."""
-    return member_import.read(filename, data, COLUMNS, REQUIRED)
+    return member_import.read(filename, data, COLUMNS, REQUIRED, progress)
 
 
-def load(filename, data, scope=None, today=None):
-    records, problems = read(filename, data)
+def load(filename, data, scope=None, today=None, progress=None):
+    records, problems = read(filename, data, progress)
     if problems:
         return [], problems
-    return check(records, scope, today)
+    return check(records, scope, today, progress)
 
 
-def check(records, scope=None, today=None):
+def check(records, scope=None, today=None, progress=None):
     """(rows, problems); rows is empty when anything is wrong. Villages are a
     shared catalogue: `scope` narrows nothing."""
     today = today or datetime.date.today()
     problems = []
-    items = common.cells(records, HEADERS, REQUIRED, problems)
+    items = common.cells(records, HEADERS, REQUIRED, problems, progress=progress)
     communes, stored, seen, rows = common.communes(items), common.taken(Village, items), {}, []
-    for item in items:
+    for item in counted(items, progress, MATCHING):
         line, notes = item.pop("line"), []
         common.check_code(item, line, stored, seen, HEADERS, "thôn", problems)
         common.too_long(item, line, LIMITS, HEADERS, problems)
@@ -73,10 +74,10 @@ def check(records, scope=None, today=None):
     return ([] if problems else rows), problems
 
 
-def save(rows, source, user=None, dry_run=False):
+def save(rows, source, user=None, dry_run=False, progress=None):
     """Create every row in one transaction and audit the file as one entry."""
     with db.atomic() as transaction:
-        for row in rows:
+        for row in counted(rows, progress, WRITING):
             Village.create(**row.data)
         auditing.record("import", table="village", user=user, changes={
             "ghi_chu": f"Tệp {source}: {number(len(rows))} {WHAT}",

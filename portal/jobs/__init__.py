@@ -13,7 +13,12 @@ threads of its own (default 1), so `make run` and a single gunicorn need
 nothing else; with Redis, run `flask --app wsgi jobs worker` beside the web
 servers. A job whose worker died (a restart mid-export) shows as interrupted
 after JOB_STALE_SECONDS without progress.
+
+Each kind of job registers its runner here: large list exports
+(admin_views/exporting.py) and large imports (portal/excel/import_jobs.py),
+which also name the page a finished job leads to.
 """
+import contextlib
 import datetime
 import logging
 import os
@@ -22,6 +27,7 @@ import threading
 import time
 
 from flask import current_app
+from flask_login import login_user
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Worker
 
@@ -32,15 +38,30 @@ log = logging.getLogger(__name__)
 TASK_NAME = "portal.run_job"
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
 RUNNERS = {}
+LINKS = {}
 
 
 class JobRefused(Exception):
-    """The job cannot be done; the message (Vietnamese) says why."""
+    """The job cannot be done; the message (Vietnamese) says why, and a file
+    in the jobs folder (`stored_name`) may hold the details."""
+
+    def __init__(self, message, stored_name=""):
+        super().__init__(message)
+        self.stored_name = stored_name
 
 
-def register(kind, runner):
-    """runner(job, progress) → (message, stored_name, file_name) runs jobs of `kind`."""
+def register(kind, runner, link=None):
+    """runner(job, progress) → (message, stored_name, file_name) runs jobs of `kind`;
+    link(job) → {"url", "label"} or None: where the job page leads once it ended."""
     RUNNERS[kind] = runner
+    if link is not None:
+        LINKS[kind] = link
+
+
+def result_link(job):
+    """{"url", "label"} of a finished job's result page, for kinds that have one."""
+    link = LINKS.get(job.kind)
+    return link(job) if link is not None and job.finished else None
 
 
 def init_app(app):
@@ -58,9 +79,11 @@ def init_app(app):
     state = app.extensions["jobs"] = _State(queue, task, threads)
 
     from admin_views.exporting import run_export_job
+    from portal.excel.import_jobs import result_link as import_result, run_import_job
     from portal.jobs.cli import jobs_cli
 
     register("export", run_export_job)
+    register("import", run_import_job, import_result)
     app.cli.add_command(jobs_cli)
 
     @app.before_request
@@ -110,9 +133,9 @@ def folder(app=None):
     return path
 
 
-def new_file():
+def new_file(suffix=".xlsx"):
     """A fresh random name in the jobs folder: (stored_name, path)."""
-    stored = secrets.token_urlsafe(24) + ".xlsx"
+    stored = secrets.token_urlsafe(24) + suffix
     return stored, os.path.join(folder(), stored)
 
 
@@ -121,6 +144,24 @@ def submit(job):
     state = current_app.extensions["jobs"]
     state.task(job.id)
     state.start_workers(current_app._get_current_object())
+
+
+def view_for(endpoint):
+    """The admin view registered under `endpoint`, or None."""
+    return next((view for view in current_app.extensions["admin"][0]._views
+                 if getattr(view, "endpoint", None) == endpoint), None)
+
+
+@contextlib.contextmanager
+def as_its_user(job, path, locked, address=""):
+    """A request to `path` by the job's user, who must still be allowed in
+    (else JobRefused(locked)); `address` is where the user asked from, for the audit."""
+    if not job.user.is_enabled:
+        raise JobRefused(locked)
+    environ = {"REMOTE_ADDR": address} if address else None
+    with current_app.test_request_context(path, environ_base=environ):
+        login_user(job.user)
+        yield
 
 
 def run_pending(app):
@@ -150,13 +191,14 @@ def run(app, job_id):
             try:
                 message, stored, file_name = RUNNERS[job.kind](job, progress)
             except JobRefused as refusal:
-                status, message = "failed", str(refusal)
+                status, message, stored = "failed", str(refusal), refusal.stored_name
             except Exception:
                 log.exception("job %s failed", job_id)
                 status, message = "failed", (
                     "Lỗi hệ thống khi thực hiện; chưa có gì được ghi. Hãy thử lại hoặc báo quản trị.")
             Job.update(status=status, message=message, stored_name=stored, file_name=file_name,
                        done=progress.done if status == "done" else Job.done,
+                       total=progress.total if status == "done" else Job.total,
                        finished_at=datetime.datetime.now()).where(Job.id == job_id).execute()
             queue(app).delete(progress.key)
         finally:

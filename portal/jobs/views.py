@@ -1,4 +1,4 @@
-"""The user's own background jobs: progress, result, download.
+"""The user's own background jobs: progress, result, download or result page.
 
 A job is its owner's alone: another user's id answers 404, as if it did not
 exist, whatever their role.
@@ -15,6 +15,7 @@ from admin_views.formatters import format_number
 from models import Job
 from models.job import STATUS_CHOICES
 from portal import jobs
+from portal.excel import import_jobs
 
 LIST_LENGTH = 50
 
@@ -25,26 +26,29 @@ class JobsView(SignedInPage, BaseView):
         jobs.forget_old_files()
         mine = (Job.select().where(Job.user == current_user.id)
                 .order_by(Job.created_at.desc(), Job.id.desc()).limit(LIST_LENGTH))
-        return self.render("jobs/list.html", rows=[(job, jobs.state_of(job)) for job in mine])
+        return self.render("jobs/list.html",
+                           rows=[(job, jobs.state_of(job), jobs.result_link(job)) for job in mine])
 
     @expose("/<int:job_id>/")
     def job(self, job_id):
         job = self._own(job_id)
-        return self.render("jobs/job.html", job=job, state=jobs.state_of(job))
+        return self.render("jobs/job.html", job=job, state=jobs.state_of(job),
+                           link=jobs.result_link(job))
 
     @expose("/<int:job_id>/status")
     def status(self, job_id):
         job = self._own(job_id)
         state = jobs.state_of(job)
-        if state["status"] == "done" and job.stored_name:
+        if state["status"] == "done" and job.has_download:
             state["download"] = url_for(".download", job_id=job.id)
+        state["link"] = jobs.result_link(job)
         return jsonify(state)
 
     @expose("/<int:job_id>/download")
     def download(self, job_id):
         job = self._own(job_id)
-        path = os.path.join(jobs.folder(), job.stored_name) if job.stored_name else None
-        if job.status != "done" or path is None or not os.path.exists(path):
+        path = os.path.join(jobs.folder(), job.stored_name) if job.has_download else None
+        if path is None or not os.path.exists(path):
             abort(404)
         response = send_file(path, mimetype=exporting.XLSX_MIMETYPE)
         response.headers["Content-Disposition"] = exporting.content_disposition(job.file_name)
@@ -55,7 +59,8 @@ class JobsView(SignedInPage, BaseView):
         return super().render(
             template, status_labels=dict(STATUS_CHOICES), number=format_number,
             keep_hours=config.get("JOB_KEEP_HOURS", 24),
-            sync_rows=config.get("EXPORT_MAX_SYNC_ROWS", exporting.DEFAULT_MAX_SYNC_ROWS), **context)
+            sync_rows=config.get("EXPORT_MAX_SYNC_ROWS", exporting.DEFAULT_MAX_SYNC_ROWS),
+            import_rows=config.get("IMPORT_MAX_SYNC_ROWS", import_jobs.DEFAULT_MAX_SYNC_ROWS), **context)
 
     def _own(self, job_id):
         job = Job.get_or_none(Job.id == job_id, Job.user == current_user.id)

@@ -6,13 +6,17 @@ raw value})] or one Problem saying why the file as a whole cannot be read;
 """
 import csv
 import io
+import itertools
 import math
 import os
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass
 
 import openpyxl
+
+from portal.excel.progress import READING, counted
 
 COLUMNS = ("org_code", "year", "quarter", "indicator_code", "value")
 # A province's full back-fill is a few thousand rows; far more is a wrong file
@@ -22,6 +26,8 @@ MAX_VALUE = 2 ** 63 - 1  # ReportValue.value is a BIGINT
 # Encrypted xlsx files (and old .xls) are OLE compound documents, not zips.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# A row of a sheet's XML, with or without a namespace prefix; not <rowBreaks>.
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
@@ -62,7 +68,8 @@ def read_file(filename, data):
     return records, []
 
 
-def _table(filename, data):
+def _table(filename, data, progress=None):
+    """The cells of the first sheet, row by row; progress(rows, None, READING) as they are read."""
     extension = os.path.splitext(filename or "")[1].lower()
     if extension == ".xls":
         raise FileProblem("Định dạng .xls (Excel 97–2003) không được hỗ trợ: hãy lưu lại thành "
@@ -71,10 +78,10 @@ def _table(filename, data):
         raise FileProblem(f"Chỉ nhận tệp .csv hoặc .xlsx; tệp «{filename}» không phải hai loại này.")
     if not data:
         raise FileProblem("Tệp trống: không có dòng tiêu đề và số liệu nào.")
-    return _csv_table(data) if extension == ".csv" else _xlsx_table(data)
+    return _csv_table(data, progress) if extension == ".csv" else _xlsx_table(data, progress)
 
 
-def _csv_table(data):
+def _csv_table(data, progress=None):
     if b"\x00" in data[:4096] or data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         raise FileProblem("Tệp không phải tệp văn bản CSV (có thể là tệp Excel hoặc tệp khác bị đổi "
                           "đuôi thành .csv).")
@@ -87,12 +94,12 @@ def _csv_table(data):
     # Vietnamese-locale Excel saves CSV with semicolons, others with commas.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        return list(_limited(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+        return list(_limited(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), progress))
     except csv.Error as error:
         raise FileProblem(f"Tệp CSV bị lỗi định dạng: {error}.") from None
 
 
-def _xlsx_table(data):
+def _xlsx_table(data, progress=None):
     if data.startswith(OLE_MAGIC):
         raise FileProblem("Tệp Excel được đặt mật khẩu (hoặc là tệp .xls cũ đổi đuôi): hãy bỏ mật "
                           "khẩu, lưu lại thành .xlsx rồi nhập lại.")
@@ -113,7 +120,7 @@ def _xlsx_table(data):
             # Some tools write a stale sheet size; read every row instead.
             sheet.reset_dimensions()
             return [[_cell_value(cell) for cell in row]
-                    for row in _limited(sheet.iter_rows(min_row=1))]
+                    for row in _limited(sheet.iter_rows(min_row=1), progress)]
         except FileProblem:
             raise
         except Exception:
@@ -122,8 +129,47 @@ def _xlsx_table(data):
             book.close()
 
 
-def _limited(rows):
-    for count, row in enumerate(rows):
+def estimated_rows(filename, data):
+    """About how many data rows a file holds, found without reading its cells
+    (the line breaks of a CSV, the row elements of the sheets of an xlsx), so a
+    request tells a large file in a second. Never fewer than the rows read:
+    blank rows that keep a format count too. 0 for a file that does not open
+    (reading it says why)."""
+    extension = os.path.splitext(filename or "")[1].lower()
+    if extension == ".csv":
+        lines = max(data.count(b"\n"), data.count(b"\r"))
+        return max(lines + (not data.endswith((b"\n", b"\r"))) - 1, 0)
+    if extension != ".xlsx" or not data.startswith(ZIP_MAGIC):
+        return 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            rows = max((_row_elements(archive, name) for name in archive.namelist()
+                        if name.startswith("xl/worksheets/") and name.endswith(".xml")), default=0)
+    except Exception:  # a damaged zip fails in many different ways
+        return 0
+    return max(rows - 1, 0)  # the header
+
+
+def _row_elements(archive, name):
+    """The <row> elements of one sheet, streamed; counting stops past MAX_ROWS."""
+    count, tail = 0, b""
+    with archive.open(name) as part:
+        while count <= MAX_ROWS:
+            block = part.read(1 << 20)
+            if not block:
+                break
+            text = tail + block
+            # A tag cut by the block's end is counted once, with the next block.
+            count += sum(1 for match in ROW_TAG.finditer(text) if match.end() > len(tail))
+            tail = text[-32:]
+    return count
+
+
+def _limited(rows, progress=None):
+    rows = iter(rows)
+    # Rows read are counted after the header, as data rows are.
+    for count, row in enumerate(itertools.chain(itertools.islice(rows, 1),
+                                                counted(rows, progress, READING))):
         if count > MAX_ROWS:
             raise FileProblem(f"Tệp có hơn {number(MAX_ROWS)} dòng: hãy chia thành nhiều tệp nhỏ hơn.")
         yield row
