@@ -153,9 +153,9 @@ class PortalModelView(ModelView):
             flt = self._filters[index]
             query = self._handle_join(query, flt.column, joins)
             query = flt.apply(query, flt.clean(value))
-        count = None
+        count, matches, unsearched = None, None, query
         if search:
-            query, count = listing.narrow(self, query, search)
+            query, count, matches = listing.narrow(self, query, search)
         if count is None and not self.simple_list_pager:
             count = listing.count_rows(query)
 
@@ -163,11 +163,13 @@ class PortalModelView(ModelView):
             order = [(self._sortable_columns[sort_column], sort_desc)]
         else:
             order = self._get_default_order() or [(self.model.id, True)]
-        if count is not None:
+        if count is not None and page_size != 0:
+            # A page, not an export: an export reads every row anyway, and the
+            # scope index plus one sort reads fewer pages than the walk.
             query = listing.walk_sort_index(self, query, count, order, search)
         # The id breaks ties, so that rows never swap places between pages.
         last = order[-1][0]
-        if not (last is self.model.id or last == "id"):
+        if not (last is self.model.id or (isinstance(last, str) and last == "id")):
             order = list(order) + [(self.model.id, order[-1][1])]
         query, joins = self._order_by(query, joins, order)
         if search:
@@ -175,7 +177,11 @@ class PortalModelView(ModelView):
 
         if page_size is None:
             page_size = self.page_size
-        if page_size:
+        sorted_page = matches.page(order, page_size, (page or 0) * page_size) \
+            if matches is not None and page_size else None
+        if sorted_page is not None:
+            query, joins = self._order_by(unsearched.where(sorted_page), set(), order)
+        elif page_size:
             query = query.limit(page_size)
             if page:
                 query = query.offset(page * page_size)

@@ -15,6 +15,7 @@ kills a worker after 30 s), so it becomes a background job (portal/jobs) that
 replays the same query string as the same user, with a progress bar and a
 download link when it is ready.
 """
+import contextlib
 import datetime
 import decimal
 import itertools
@@ -130,6 +131,24 @@ def _export_in_background(view, count):
     return redirect(url_for("jobs.job", job_id=job.id))
 
 
+@contextlib.contextmanager
+def _small_page_cache():
+    """One pass over the rows gains nothing from a large page cache; memory stays flat.
+
+    The connection goes back to the pool afterwards, with its usual cache.
+    """
+    database = Job._meta.database
+    if not isinstance(database.obj, SqliteDatabase):
+        yield
+        return
+    usual = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+    database.execute_sql(f"PRAGMA cache_size = -{EXPORT_CACHE_KB}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(usual)}")
+
+
 def run_export_job(job, progress):
     """The job: the same export, as its user, with the list's query string of the time."""
     from portal import jobs
@@ -138,10 +157,7 @@ def run_export_job(job, progress):
     view = jobs.view_for(params.get("endpoint"))
     if view is None or not getattr(view, "can_export", False):
         raise jobs.JobRefused("Danh sách này không còn xuất được.")
-    if isinstance(Job._meta.database.obj, SqliteDatabase):
-        # One pass over the rows gains nothing from a large page cache; memory stays flat.
-        Job._meta.database.execute_sql(f"PRAGMA cache_size = -{EXPORT_CACHE_KB}")
-    with jobs.as_its_user(job, params["path"] + "?" + params.get("query", ""),
+    with _small_page_cache(), jobs.as_its_user(job, params["path"] + "?" + params.get("query", ""),
                           "Tài khoản đã bị khoá; không xuất tệp."):
         if not view.is_accessible():
             raise jobs.JobRefused("Tài khoản không còn quyền xem danh sách này.")

@@ -30,14 +30,18 @@ def count_rows(query):
 
 
 def narrow(view, query, search):
-    """(query narrowed by the search, its row count if already known)."""
+    """(query narrowed by the search, its row count if known, the matches if alone).
+
+    The matches come back only when nothing else narrows the list: their
+    sorted page can then be read straight from them (Matches.page).
+    """
     matches = search_matches(view.model, search)
     if matches is not None:
-        condition, count = matches
         alone = query._where is None
-        return query.where(condition), (count if alone else None)
+        return query.where(matches.condition()), (matches.count if alone else None), \
+            (matches if alone else None)
     condition = search_condition(view.model, search)
-    return (query if condition is None else query.where(condition)), None
+    return (query if condition is None else query.where(condition)), None, None
 
 
 def walk_sort_index(view, query, count, order, search):

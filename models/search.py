@@ -39,15 +39,43 @@ def search_condition(model, text):
     return condition
 
 
-def search_matches(model, text, limit=MATCHES_HELD):
-    """(condition, count) with the index asked once, for a list page (SQLite).
+class Matches:
+    """The ids of a search's matches, read from the index once (SQLite).
 
-    The index gives the count and the ids of the matches in one row (joined
-    by SQLite itself, not by Python row by row), and the page reads its rows
-    from that list: the page and its count do not each run the MATCH again,
-    which is the costly part of a three-word prefix search. None on
-    PostgreSQL, for an empty search, and when more than `limit` rows match.
+    The index gives the count and the ids in one row (joined by SQLite
+    itself, not by Python row by row); the page reads its rows from that
+    list, so the MATCH, the costly part of a three-word prefix search, runs
+    once per page, not once for the page and again for its count.
     """
+
+    def __init__(self, model, ids, count):
+        self.model, self.ids, self.count = model, ids, count
+
+    def condition(self):
+        return self.model.id.in_(SQL("(SELECT value FROM json_each(?))", (self.ids,)))
+
+    def page(self, order, limit, offset):
+        """The condition for one sorted page of the matches; None for an order on another table.
+
+        Joined from the id list rather than tested with IN: SQLite then skips
+        building an index of the list (10 ms instead of 13 for 14.000 matches).
+        """
+        terms = []
+        for field, descending in order:
+            if isinstance(field, str):
+                field = self.model._meta.fields.get(field)
+            if getattr(field, "model", None) is not self.model:
+                return None
+            terms.append(f'm."{field.column_name}" {"DESC" if descending else "ASC"}')
+        table = self.model._meta.table_name
+        return self.model.id.in_(SQL(
+            f'(SELECT m.id FROM json_each(?) AS j CROSS JOIN "{table}" AS m ON m.id = j.value '
+            f'ORDER BY {", ".join(terms)} LIMIT ? OFFSET ?)', (self.ids, limit, offset)))
+
+
+def search_matches(model, text, limit=MATCHES_HELD):
+    """Matches of `text` (SQLite); None on PostgreSQL, for an empty search, and
+    when more than `limit` rows match."""
     terms = search_terms(text)
     if not terms or not _is_sqlite(model):
         return None
@@ -57,5 +85,4 @@ def search_matches(model, text, limit=MATCHES_HELD):
         (_match(terms),)).fetchone()
     if count > limit:
         return None
-    condition = model.id.in_(SQL("(SELECT value FROM json_each(?))", (f"[{ids or ''}]",)))
-    return condition, count
+    return Matches(model, f"[{ids or ''}]", count)

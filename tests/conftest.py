@@ -53,7 +53,7 @@ def app(database_url, tmp_path):
     yield app
     if not db.is_closed():
         db.close()
-    db.obj.close()
+    db.obj.close_all()  # the pool keeps connections open for the next request
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ def test_read_then_write_survives_a_commit_from_another_process(sqlite_db):
         sqlite_db.execute_sql("UPDATE setting SET value = 'Gia Lai' WHERE key = 'province_name'")
     thread.join(15)
     other.close()
+    other.close_all()
     assert not errors
     # The other writer waited for ours and then committed after it.
     assert Setting.get_value("province_name") == "Khác"

@@ -138,6 +138,7 @@ def test_same_seed_same_province(app, runner, database_url):
 
 def fresh_database(url):
     db.close()
+    db.obj.close_all()  # pooled connections would keep the removed file open
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1]
         for suffix in ("", "-wal", "-shm"):
