@@ -16,6 +16,11 @@ from peewee import (
 )
 
 CHUNK = 2000
+# Excel's day 0 in the 1900 date system, for dates after the 29/02/1900 it
+# counts but that never was (earlier dates go through xlsxwriter's own sum).
+EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+EXCEL_LEAP_DAY = datetime.datetime(1900, 3, 1)
+EXCEL_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 
 
 def plain_fields(view, names):
@@ -35,7 +40,7 @@ def write_rows(view, sheet, styles, fields, query, covered, sensitive, on_rows):
     owner = view.scope_field if covered is not None else None
     selected = list(fields) + ([owner] if owner is not None else [])
     names = {field: {} for field in fields if isinstance(field, ForeignKeyField)}
-    cells = [_cell(view, field, styles, names.get(field)) for field in fields]
+    cells = [_cell(view, field, sheet, styles, names.get(field)) for field in fields]
     masked = [field.name in sensitive for field in fields]
     # Positions by identity: a peewee field's == builds an expression.
     positions = {field: col for col, field in enumerate(fields) if field in names}
@@ -50,7 +55,7 @@ def write_rows(view, sheet, styles, fields, query, covered, sensitive, on_rows):
                 value = row[col]
                 if value is None or (hide and masked[col]):
                     continue
-                write(sheet, row_number, col, value)
+                write(row_number, col, value)
         if on_rows is not None:
             on_rows(row_number)
     return row_number
@@ -83,37 +88,50 @@ def _load_names(field, known, ids):
             known[target.id] = str(target)
 
 
-def _cell(view, field, styles, known=None):
-    """A function (sheet, row, col, raw value) writing one cell of `field`.
+def _cell(view, field, sheet, styles, known=None):
+    """A function (row, col, raw value) writing one cell of `field` into `sheet`.
 
     `known` holds the names of a foreign key's targets, loaded chunk by chunk.
+    The cells go to xlsxwriter's own _write_string/_write_number (pinned
+    3.3.1): the public methods only add a check for "A1"-style addresses,
+    and a unit's 3 million cells are the export's whole cost. Dates are
+    written as the serial number xlsxwriter's write_datetime would compute,
+    with the same date format: the same cell.
     """
+    put_string, put_number = sheet._write_string, sheet._write_number
     text, number = styles["text"], styles["number"]
     choices = dict(view.column_choices.get(field.name) or field.choices or ())
     if isinstance(field, ForeignKeyField):
-        return lambda sheet, row, col, value: sheet.write_string(row, col, known.get(value, str(value)), text)
+        return lambda row, col, value: put_string(row, col, known.get(value, str(value)), text)
     if isinstance(field, BooleanField):
-        return lambda sheet, row, col, value: sheet.write_string(row, col, "Có" if value else "Không", text)
+        return lambda row, col, value: put_string(row, col, "Có" if value else "Không", text)
     if choices:
-        return lambda sheet, row, col, value: sheet.write_string(row, col, str(choices.get(value, value)), text)
+        return lambda row, col, value: put_string(row, col, str(choices.get(value, value)), text)
     if isinstance(field, DateTimeField):
         style = styles["datetime"]
 
-        def write(sheet, row, col, value):
+        def write(row, col, value):
             if isinstance(value, str):
                 value = datetime.datetime.fromisoformat(value)
-            sheet.write_datetime(row, col, value.replace(tzinfo=None), style)
+            value = value.replace(tzinfo=None)
+            if value < EXCEL_LEAP_DAY:
+                sheet.write_datetime(row, col, value, style)
+                return
+            since = value - EXCEL_EPOCH
+            put_number(row, col, since.days + since.seconds / 86400 + since.microseconds / 864e8, style)
         return write
     if isinstance(field, DateField):
         style = styles["date"]
 
-        def write(sheet, row, col, value):
+        def write(row, col, value):
             if isinstance(value, str):
                 value = datetime.date.fromisoformat(value[:10])
-            sheet.write_datetime(row, col, value, style)
+            if value < EXCEL_LEAP_DAY.date():
+                sheet.write_datetime(row, col, value, style)
+                return
+            put_number(row, col, value.toordinal() - EXCEL_EPOCH_ORDINAL, style)
         return write
     if isinstance(field, (IntegerField, FloatField, DecimalField)):
-        return lambda sheet, row, col, value: sheet.write_number(
+        return lambda row, col, value: put_number(
             row, col, float(value) if isinstance(value, decimal.Decimal) else value, number)
-    return lambda sheet, row, col, value: sheet.write_string(row, col, str(value), text)
-
+    return lambda row, col, value: put_string(row, col, str(value), text)

@@ -126,25 +126,28 @@ class Bench:
         rows = []
         sec, editor = "bench_vanphong", "bench_phunu"
 
-        def list_row(figure, target_ms, username, query="", peer_query=None, peer_times=None):
-            measured = self.page(username, f"/admin/member/?{query}")
+        status, gender = self.filter_arg("Tình trạng"), self.filter_arg("Giới tính")
+        lists = [
+            # (figure, target ms, user, query, the peer's query, × faster than the peer)
+            ("Member list, first page (secretariat)", 40, sec, "", "", None),
+            ("Member list, first page (editor of PHUNU)", 50, editor, "", None, None),
+            ("Member list, page 1,000", 80, sec, "page=999", "page=999", None),
+            ("Search “nguyen thi hoa”", 25, sec, "search=nguyen+thi+hoa", "search=nguyen+thi+hoa", 3),
+            ("Search “dang”", 25, sec, "search=dang", "search=dang", 3),
+            ("Filtered list (left, women)", 80, sec, f"{status}=left&{gender}=nu", None, None),
+        ]
+        # Ours first, then the peer's: its full-table LIKE scans would otherwise
+        # push our rows out of SQLite's page cache before each of our figures.
+        ours = [(self.page(user, f"/admin/member/?{query}"), self.floor(user, query))
+                for _figure, _target, user, query, _peer, _times in lists]
+        for (figure, target_ms, _user, _query, peer_query, times), (measured, floor) in zip(lists, ours):
             peer = self.peer_page(f"/admin/member/?{peer_query}") if peer_query is not None else None
             met = measured <= target_ms
             target = f"≤ {target_ms} ms"
-            if peer_times:
-                met = met and peer >= peer_times * measured
-                target += f", ≥ {peer_times}× peer"
-            rows.append(Row(figure, target, measured, peer=peer, floor=self.floor(username, query),
-                            met=met))
-
-        list_row("Member list, first page (secretariat)", 40, sec, "", peer_query="")
-        list_row("Member list, first page (editor of PHUNU)", 50, editor, "")
-        list_row("Member list, page 1,000", 80, sec, "page=999", peer_query="page=999")
-        list_row("Search “nguyen thi hoa”", 25, sec, "search=nguyen+thi+hoa",
-                 peer_query="search=nguyen+thi+hoa", peer_times=3)
-        list_row("Search “dang”", 25, sec, "search=dang", peer_query="search=dang", peer_times=3)
-        status, gender = self.filter_arg("Tình trạng"), self.filter_arg("Giới tính")
-        list_row("Filtered list (left, women)", 80, sec, f"{status}=left&{gender}=nu")
+            if times:
+                met = met and peer >= times * measured
+                target += f", ≥ {times}× peer"
+            rows.append(Row(figure, target, measured, peer=peer, floor=floor, met=met))
 
         with self.app.app_context():
             db.connect(reuse_if_open=True)

@@ -198,3 +198,15 @@ def test_rows_needing_the_model_stream_a_chunk_at_a_time(app, login, members, mo
     assert chunks == [2, 2, 1]
     # PostgreSQL reads through a server-side cursor; SQLite steps its own.
     assert len(cursors) == (1 if is_postgres else 0)
+
+
+def test_dates_are_the_cells_xlsxwriter_itself_writes(app, login, members):
+    # Including the first two months of 1900, before Excel's phantom 29/02/1900.
+    add("Lê Thị Cụ", born=datetime.date(1900, 1, 15))
+    sheet = workbook(login("quantri").get("/admin/member/export/xlsx/?search=le+thi+cu"))
+    assert sheet.cell(2, 3).value == datetime.datetime(1900, 1, 15)
+    assert sheet.cell(2, 3).number_format == "dd/mm/yyyy"
+    sheet = workbook(login("quantri").get("/admin/member/export/xlsx/"))
+    born = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert born["Nguyễn Văn An"] == datetime.datetime(1980, 1, 2)
+    assert born["Lê Thị Cụ"] == datetime.datetime(1900, 1, 15)
