@@ -32,7 +32,9 @@ def open_database(url):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         # IMMEDIATE: a deferred transaction that reads and then writes fails at
         # once with "database is locked" when another process committed meanwhile.
-        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", **POOL)
+        # A pooled connection serves one thread at a time, but not always the same one.
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                                    check_same_thread=False, **POOL)
     scheme, rest = url.split("://", 1)
     if not scheme.endswith("+pool"):
         url = f"{scheme}+pool://{rest}"

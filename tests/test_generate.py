@@ -5,6 +5,7 @@ import os
 import unicodedata
 
 import pytest
+from peewee import PostgresqlDatabase
 
 from models import (
     Directive, Indicator, Member, Organisation, QuarterlyReport, ReportingPeriod, ReportValue,
@@ -36,7 +37,7 @@ def counts():
 
 def index_definitions(table):
     """What the database keeps of a table's indexes and search triggers."""
-    if db.obj.__class__.__name__.startswith("Postgres"):
+    if isinstance(db.obj, PostgresqlDatabase):
         return sorted(db.execute_sql(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", (table,)).fetchall())
     return sorted(db.execute_sql(

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from peewee import PostgresqlDatabase
 
 from admin_views import listing
 from models import Member, Organisation, db
@@ -74,7 +75,7 @@ def test_the_subtree_condition_uses_the_path_index(app):
     unit = Organisation.get(Organisation.code == "PHUNU")
     sql, params = Organisation.subtree_ids(unit).sql()
     plan = " ".join(str(row) for row in db.execute_sql(
-        ("EXPLAIN " if db.obj.__class__.__name__.startswith("Postgres") else "EXPLAIN QUERY PLAN ") + sql,
+        ("EXPLAIN " if isinstance(db.obj, PostgresqlDatabase) else "EXPLAIN QUERY PLAN ") + sql,
         params).fetchall())
     # A full scan on a large tree would read every node for every scoped page.
     assert "organisation_path" in plan or "Seq Scan" in plan  # tiny tables may be scanned on PostgreSQL
