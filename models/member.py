@@ -51,7 +51,10 @@ class Member(SearchableModel):
     class Meta:
         table_name = "member"
         # (full_name, id): the list's default order, walked instead of sorted.
-        indexes = ((("branch", "full_name"), False), (("full_name", "id"), False))
+        # (id, full_name): a search's matches are sorted by name from this
+        # narrow index instead of from their whole rows (models/search.py).
+        indexes = ((("branch", "full_name"), False), (("full_name", "id"), False),
+                   (("id", "full_name"), False))
 
     def __str__(self):
         return self.full_name

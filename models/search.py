@@ -60,17 +60,27 @@ class Matches:
         Joined from the id list rather than tested with IN: SQLite then skips
         building an index of the list (10 ms instead of 13 for 14.000 matches).
         """
-        terms = []
+        terms, names = [], []
         for field, descending in order:
             if isinstance(field, str):
                 field = self.model._meta.fields.get(field)
             if getattr(field, "model", None) is not self.model:
                 return None
             terms.append(f'm."{field.column_name}" {"DESC" if descending else "ASC"}')
+            names.append(field.name)
         table = self.model._meta.table_name
         return self.model.id.in_(SQL(
-            f'(SELECT m.id FROM json_each(?) AS j CROSS JOIN "{table}" AS m ON m.id = j.value '
-            f'ORDER BY {", ".join(terms)} LIMIT ? OFFSET ?)', (self.ids, limit, offset)))
+            f'(SELECT m.id FROM json_each(?) AS j CROSS JOIN "{table}" AS m{self._narrow_index(names)} '
+            f'ON m.id = j.value ORDER BY {", ".join(terms)} LIMIT ? OFFSET ?)', (self.ids, limit, offset)))
+
+    def _narrow_index(self, names):
+        """INDEXED BY an (id, sort column) index when the model has one: each
+        match's sort key is then read from it, not from the whole row."""
+        wanted = ("id", names[0])
+        for fields, _unique in self.model._meta.indexes:
+            if tuple(fields) == wanted and set(names) <= set(wanted):
+                return f' INDEXED BY "{self.model._meta.table_name}_{"_".join(wanted)}"'
+        return ""
 
 
 def search_matches(model, text, limit=MATCHES_HELD):
