@@ -61,15 +61,25 @@ def write_rows(view, sheet, styles, fields, query, covered, sensitive, on_rows):
     return row_number
 
 
-def _chunks(query):
-    """Raw tuples, CHUNK at a time; a server-side cursor on PostgreSQL."""
+def open_cursor(query):
+    """A cursor running `query` that never holds the whole result in memory.
+
+    SQLite's cursor steps through the result. psycopg2's ordinary cursor
+    fetches all of it into the client, so on PostgreSQL the query runs in a
+    server-side (named) cursor.
+    """
     database = getattr(query._database, "obj", query._database)
-    sql, params = query.sql()
     if isinstance(database, PostgresqlDatabase):
         cursor = database._adapter.server_side_cursor(database.connection())
     else:
         cursor = database.cursor()
-    cursor.execute(sql, params)
+    cursor.execute(*query.sql())
+    return cursor
+
+
+def _chunks(query):
+    """Raw tuples, CHUNK at a time."""
+    cursor = open_cursor(query)
     try:
         while True:
             chunk = cursor.fetchmany(CHUNK)

@@ -37,7 +37,7 @@ from werkzeug.utils import secure_filename
 from admin_views import auditing, export_rows
 from admin_views.access import organisations_in_scope, scope_root
 from admin_views.formatters import format_number
-from models import Job, Organisation
+from models import Job, Organisation, db
 from portal.excel.styles import formats
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,7 +118,7 @@ def _export_in_background(view, count):
     from portal import jobs  # the portal package builds the admin site from these views
 
     query_string = request.query_string.decode("utf-8", "replace")
-    with Job._meta.database.atomic():
+    with db.atomic():
         job = Job.create(
             user=current_user.id, kind="export", total=count,
             title=f"Xuất Excel danh sách {view.name} ({format_number(count)} dòng)",
@@ -137,16 +137,15 @@ def _small_page_cache():
 
     The connection goes back to the pool afterwards, with its usual cache.
     """
-    database = Job._meta.database
-    if not isinstance(database.obj, SqliteDatabase):
+    if not isinstance(db.obj, SqliteDatabase):
         yield
         return
-    usual = database.execute_sql("PRAGMA cache_size").fetchone()[0]
-    database.execute_sql(f"PRAGMA cache_size = -{EXPORT_CACHE_KB}")
+    usual = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql(f"PRAGMA cache_size = -{EXPORT_CACHE_KB}")
     try:
         yield
     finally:
-        database.execute_sql(f"PRAGMA cache_size = {int(usual)}")
+        db.execute_sql(f"PRAGMA cache_size = {int(usual)}")
 
 
 def run_export_job(job, progress):
@@ -171,7 +170,7 @@ def run_export_job(job, progress):
             with open(path, "wb") as output:
                 written = write_workbook(view, output, list(view._export_columns), query,
                                          on_rows=progress.update)
-            with Job._meta.database.atomic():
+            with db.atomic():
                 _audit(view, args, sort_column, written)
         except BaseException:
             os.remove(path)
@@ -251,18 +250,12 @@ def _finish(sheet, columns, row_number):
 
 
 def stream(query):
-    """The rows of `query` one at a time, never all of them in memory.
-
-    SQLite's cursor already steps through the result. psycopg2's ordinary
-    cursor fetches the whole result into the client, so on PostgreSQL the
-    query runs in a server-side (named) cursor read CHUNK rows at a time.
-    """
+    """The rows of `query` as models one at a time, never all of them in memory
+    (export_rows.open_cursor); on PostgreSQL read CHUNK rows at a time."""
     database = getattr(query._database, "obj", query._database)
     if not isinstance(database, PostgresqlDatabase):
         return query.iterator()
-    sql, params = query.sql()
-    cursor = database._adapter.server_side_cursor(database.connection())
-    cursor.execute(sql, params)
+    cursor = export_rows.open_cursor(query)
     return query._get_cursor_wrapper(FetchManyCursor(cursor, CHUNK)).iterator()
 
 

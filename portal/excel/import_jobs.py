@@ -17,7 +17,7 @@ import os
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from models import Job
+from models import Job, db
 from portal import jobs
 from portal.excel import uploads
 from portal.reporting.import_file import Problem, estimated_rows, number
@@ -54,7 +54,7 @@ def start(view, step, token, name, rows):
     params = {"endpoint": view.endpoint, "path": view.get_url(".index"), "folder": view.kind.folder,
               "step": step, "token": token, "address": request.remote_addr or ""}
     title = TEXT[step].format(name=name, rows=number(rows), what=view.kind.what)
-    with Job._meta.database.atomic():
+    with db.atomic():
         job = Job.create(user=current_user.id, kind="import", total=rows, title=title[:255],
                          params=json.dumps(params))
     jobs.submit(job)

@@ -8,6 +8,7 @@ returns (rows, problems); `save` writes every row in one transaction, so a
 file lands whole or not at all.
 """
 import datetime
+import functools
 import io
 import itertools
 import os
@@ -25,7 +26,7 @@ from models.member import STATUS_CHOICES
 from models.text import fold
 from portal.excel.progress import CHECKING, MATCHING, WRITING, counted
 from portal.reporting.import_file import (
-    FileProblem, Problem, _table, blank, data_rows, is_formula, number,
+    FileProblem, Problem, _table, blank, data_rows, is_formula, number, read_and_check,
 )
 
 MODEL = Member
@@ -295,13 +296,6 @@ def check(records, scope=None, today=None, progress=None):
     return ([] if problems else rows), problems
 
 
-def load(filename, data, scope=None, today=None, progress=None):
-    records, problems = read(filename, data, progress=progress)
-    if problems:
-        return [], problems
-    return check(records, scope, today, progress)
-
-
 def _parse(line, values):
     problems, notes = [], []
     item = {"line": line, "notes": notes}
@@ -461,3 +455,7 @@ def template_xlsx(columns=None, title="Hội viên"):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# (filename, data, scope=None, today=None, progress=None) → (rows, problems)
+load = functools.partial(read_and_check, read, check)

@@ -6,6 +6,7 @@ importing user's section (`scope`; a code outside it reads as unknown), or a
 new organisation on a row above.
 """
 import datetime
+import functools
 
 from peewee import fn
 
@@ -16,7 +17,7 @@ from portal.excel import catalogue_import as common
 from portal.excel import member_import
 from portal.excel.member_import import _common_ancestor, _key, parse_date
 from portal.excel.progress import MATCHING, WRITING, counted
-from portal.reporting.import_file import Problem, number
+from portal.reporting.import_file import Problem, number, read_and_check
 
 MODEL = Organisation
 COLUMNS = [
@@ -41,13 +42,6 @@ LIMITS = {"code": 30, "name": 200}
 def read(filename, data, progress=None):
     """([(line, {field: raw value})], problems) for the data rows of a file."""
     return member_import.read(filename, data, COLUMNS, REQUIRED, progress)
-
-
-def load(filename, data, scope=None, today=None, progress=None):
-    records, problems = read(filename, data, progress)
-    if problems:
-        return [], problems
-    return check(records, scope, today, progress)
 
 
 def _parents(items, scope):
@@ -135,3 +129,7 @@ def save(rows, source, user=None, dry_run=False, progress=None):
 
 def template_xlsx():
     return member_import.template_xlsx(COLUMNS, TITLE)
+
+
+# (filename, data, scope=None, today=None, progress=None) → (rows, problems)
+load = functools.partial(read_and_check, read, check)

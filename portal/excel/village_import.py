@@ -1,6 +1,7 @@
 """Importing villages (thôn, làng, buôn, plei, tổ dân phố…) from a file with
 Vietnamese headers: every row checked, all rows written or none."""
 import datetime
+import functools
 
 from admin_views import auditing
 from models import Village, db
@@ -9,7 +10,7 @@ from portal.excel import catalogue_import as common
 from portal.excel import member_import
 from portal.excel.member_import import _key
 from portal.excel.progress import MATCHING, WRITING, counted
-from portal.reporting.import_file import Problem, number
+from portal.reporting.import_file import Problem, number, read_and_check
 
 MODEL = Village
 COLUMNS = [
@@ -33,13 +34,6 @@ LIMITS = {"code": 20, "name": 150, "ethnic_groups": 200}
 def read(filename, data, progress=None):
     """([(line, {field: raw value})], problems) for the data rows of a file."""
     return member_import.read(filename, data, COLUMNS, REQUIRED, progress)
-
-
-def load(filename, data, scope=None, today=None, progress=None):
-    records, problems = read(filename, data, progress)
-    if problems:
-        return [], problems
-    return check(records, scope, today, progress)
 
 
 def check(records, scope=None, today=None, progress=None):
@@ -89,3 +83,7 @@ def save(rows, source, user=None, dry_run=False, progress=None):
 
 def template_xlsx():
     return member_import.template_xlsx(COLUMNS, TITLE)
+
+
+# (filename, data, scope=None, today=None, progress=None) → (rows, problems)
+load = functools.partial(read_and_check, read, check)

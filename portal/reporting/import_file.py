@@ -56,6 +56,17 @@ def number(value):
     return f"{value:,}".replace(",", ".")
 
 
+def read_and_check(read, check, filename, data, scope=None, today=None, progress=None):
+    """An import kind's `load`: read the file, then, when it could be read, check its rows.
+
+    Bound per kind with functools.partial(read_and_check, read, check).
+    """
+    records, problems = read(filename, data, progress=progress)
+    if problems:
+        return [], problems
+    return check(records, scope, today, progress)
+
+
 # --- reading the file ----------------------------------------------------------
 
 def read_file(filename, data):
