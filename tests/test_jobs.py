@@ -155,3 +155,18 @@ def test_the_production_queue_on_redis_runs_the_same_job(app, login, members, sm
     assert client.get(f"{location}status").json["status"] == "done"
     assert len(names_in(client.get(f"{location}download"))) == 4
     queue.flush()
+
+
+def test_an_editor_of_another_unit_reaches_no_job_of_this_one(app, login, members):
+    app.config["EXPORT_MAX_SYNC_ROWS"] = 0  # every export a job
+    phunu = login("pn_editor", role="editor", org="PHUNU")
+    job, location = start_export(phunu, "search=nguyen")
+    jobs.run_pending(app)
+    other = login("nd_editor", role="editor", org="NONGDAN")
+    for path in ("", "status", "download"):
+        assert other.get(f"{location}{path}").status_code == 404, path
+    assert job.title not in other.get("/admin/jobs/").get_data(as_text=True)
+    # Its own export of the same search holds only its own section's member.
+    own, own_location = start_export(other, "search=nguyen")
+    jobs.run_pending(app)
+    assert names_in(other.get(f"{own_location}download")) == ["Nguyễn Văn Nông"]
