@@ -26,6 +26,15 @@ class Figures:
     # The unit filed no report of its own in at least one quarter that has data.
     rolled_up: bool = False
     has_data: bool = False
+    # {code: (year, quarter)}: a stock figure (or a part of it) carried from a
+    # quarter before the span's last; the earliest such quarter.
+    carried: dict = field(default_factory=dict)
+    # {code: "own" | "children" | "mixed"}: where each base figure came from.
+    sources: dict = field(default_factory=dict)
+    # {ratio code: (units reporting both parts, units in all)}: what a ratio covers.
+    coverage: dict = field(default_factory=dict)
+    # The statuses ("draft", "submitted", "approved") of the reports behind the figures.
+    statuses: set = field(default_factory=set)
 
 
 def _add(total, values):
