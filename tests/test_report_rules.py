@@ -200,7 +200,8 @@ def test_editors_get_no_approve_path(login):
 @pytest.mark.parametrize("path", ["/admin/totals/", "/admin/totals/workbook/"])
 def test_a_range_without_its_ends_gets_a_vietnamese_message(login, path):
     client = login("vanphong", role="secretariat")
-    for query, message in [("mode=range", "Cần chọn quý bắt đầu"), ("mode=range&from=2024-1", "Cần chọn quý kết thúc"),
+    for query, message in [("mode=range", "Cần chọn quý bắt đầu"),
+                           ("mode=range&from=2024-1", "Cần chọn quý kết thúc"),
                            ("mode=range&to=2024-1", "Cần chọn quý bắt đầu")]:
         response = client.get(f"{path}?{query}")
         assert response.status_code == 400, query
