@@ -142,6 +142,8 @@ def import_reports(path, dry_run, approve, reason):
     With --approve and --reason, back-fill past quarters as new approved reports."""
     from admin_views import report_rules
 
+    if reason is not None and not approve:
+        raise click.ClickException("--reason chỉ dùng cùng --approve (nhập dạng đã duyệt).")
     # Whoever runs the command line administers the server: the admin's rules.
     refusal = report_rules.import_problem("admin", approve, reason)
     if refusal:

@@ -144,6 +144,8 @@ def test_an_approved_back_fill_needs_a_reason_and_never_overwrites_a_report(runn
     assert result.exit_code != 0 and "Cần ghi lý do" in result.output
     result = import_cli(runner, tmp_path, "a.csv", csv_file(BACKFILL), "--approve", "--reason", "  ")
     assert result.exit_code != 0 and "Cần ghi lý do" in result.output
+    result = import_cli(runner, tmp_path, "a.csv", csv_file(BACKFILL), "--reason", REASON)
+    assert result.exit_code != 0 and "--reason chỉ dùng cùng --approve" in result.output
     assert state() == before
     report("PHUNU", 2019, 2, "draft", members_new=3)
     before = state()

@@ -46,7 +46,7 @@ class ReportImportView(ReportPage):
             else:
                 # Only the base name: it is shown back and kept in the audit trail.
                 name = os.path.basename(upload.filename.replace("\\", "/"))[:200]
-                problems = self._import(name, upload.read(), dry_run, approve, reason.strip())
+                problems = self._import(name, upload.read(), dry_run, approve, reason.strip()[:500])
                 if not problems:
                     return redirect(url_for(".index"))
         return self.render("reports_import.html", problems=problems,
