@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wtforms import HiddenField, TextAreaField
 
+from admin_views import report_rules as rules
 from admin_views.fields import WholeNumberField
 from admin_views.formatters import format_number
 from admin_views.forms import PortalForm
@@ -151,27 +152,12 @@ class EntryGrid:
 
     def validate(self):
         valid = self.form.validate()
-        for ratio in (line.indicator for line in self.lines if line.indicator.kind == "ratio"):
-            valid = self._within_hundred_percent(ratio) and valid
+        entered = {line.indicator.id: line.entered for line in self.lines}
+        for numerator, reason in rules.ratio_problems(self.indicators, entered):
+            self.by_code[numerator.code].field.errors.append(reason)
+            valid = False
         self.refresh()
         return valid
-
-    def _within_hundred_percent(self, ratio):
-        """A percentage such as coverage cannot pass 100%: numerator ≤ denominator."""
-        if ratio.scale != 100:
-            return True
-        lines = {line.indicator.id: line for line in self.lines}
-        numerator, denominator = lines.get(ratio.numerator_id), lines.get(ratio.denominator_id)
-        if numerator is None or denominator is None:
-            return True
-        top, bottom = numerator.entered, denominator.entered
-        if top is None or bottom is None or top <= bottom:
-            return True
-        numerator.field.errors.append(
-            f"{numerator.indicator.label} ({format_number(top)}) lớn hơn "
-            f"{denominator.indicator.label.lower()} ({format_number(bottom)}): "
-            f"{ratio.label.lower()} không thể vượt 100%.")
-        return False
 
     def values(self):
         """{Indicator: int or None} to store; ratios are never stored."""

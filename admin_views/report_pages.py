@@ -13,6 +13,7 @@ from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.babel import gettext
 
+from admin_views import report_rules as rules
 from admin_views import report_workflow as workflow
 from admin_views.access import scope_root
 from admin_views.base import StaleRecord
@@ -45,9 +46,8 @@ class ReportPages:
         if found is None:
             return self._missing()
         organisation, period, report, label = found
-        if organisation.kind == "khoi":
-            flash("Khối không lập báo cáo quý riêng: số liệu của Khối là tổng của các đơn vị. "
-                  "Hãy chọn một đơn vị.", "error")
+        if rules.unit_problem(organisation):
+            flash(f"{rules.unit_problem(organisation)} Hãy chọn một đơn vị.", "error")
             return redirect(self.get_url(".entry"))
         action = request.form.get("action") if request.method == "POST" else None
         grid = None
@@ -85,7 +85,7 @@ class ReportPages:
             year, quarter = period.year, period.quarter
         else:
             year, quarter = _int(args.get("year")), _int(args.get("quarter"))
-            if year is None or not 2000 <= year <= 2100 or quarter not in (1, 2, 3, 4):
+            if year is None or rules.year_problem(year) or quarter not in (1, 2, 3, 4):
                 return None
             period = ReportingPeriod.find(year, quarter)
         report = self.get_query().join(ReportingPeriod).where(

@@ -19,14 +19,13 @@ import datetime
 from peewee import IntegrityError
 
 from admin_views import auditing
-from admin_views.access import ACCESS, covers, user_role
+from admin_views import report_rules as rules
+from admin_views.access import covers, user_role
 from admin_views.base import StaleRecord
 from models import QuarterlyReport, ReportValue, db
 
-# Those who write a report's figures: the writers of "owned" records.
-FIGURE_WRITERS = ACCESS["owned"][1]
-# Those who approve and reopen: the bloc's secretariat (and admins).
-APPROVERS = {"admin", "secretariat"}
+# Those who write a report's figures, and those who approve and reopen.
+FIGURE_WRITERS, APPROVERS = rules.FIGURE_WRITERS, rules.APPROVERS
 
 STATUS_LABELS = dict(QuarterlyReport.status.choices)
 
@@ -65,7 +64,7 @@ def save(report, organisation, period, values, note, expected_version, submit=Fa
     `values`: {Indicator: int or None}; None removes the figure. Returns the
     saved report. Raises Refused or StaleRecord; nothing is written then.
     """
-    reason = why_not_edit(report, period)
+    reason = why_not_edit(report, period) or rules.unit_problem(organisation)
     if reason:
         raise Refused(reason)
     if not covers(organisation.id):

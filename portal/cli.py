@@ -19,31 +19,43 @@ export_cli = AppGroup("export", help="Xuất dữ liệu ra tệp.")
 
 
 @export_cli.command("giao-ban")
-@click.option("--year", type=int, required=True, help="Năm, ví dụ 2024.")
-@click.option("--quarter", type=click.IntRange(1, 4), required=True, help="Quý, 1–4.")
+@click.option("--mode", default="quarter", show_default=True,
+              help="Cách chọn kỳ như trang tổng hợp: quarter (quý), ytd (từ đầu năm), year (cả năm), "
+                   "range (khoảng quý, cần --from và --to).")
+@click.option("--year", default=None, help="Năm, ví dụ 2024 (mặc định: quý gần nhất có số liệu).")
+@click.option("--quarter", default=None, help="Quý, 1–4 (mặc định: quý gần nhất có số liệu).")
+@click.option("--from", "first", default=None, help="Quý bắt đầu của khoảng, dạng NĂM-QUÝ, ví dụ 2024-1.")
+@click.option("--to", "last", default=None, help="Quý kết thúc của khoảng, dạng NĂM-QUÝ, ví dụ 2024-4.")
+@click.option("--drafts", is_flag=True, help="Tính cả báo cáo nháp (chưa gửi).")
 @click.option("--parent", default=None, help="Mã đơn vị cha (mặc định: Khối).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 @click.option("--by", "produced_by", default="Văn phòng Khối", show_default=True, help="Người lập.")
-def export_giao_ban(year, quarter, parent, output, produced_by):
-    """Write the giao ban workbook of one quarter to an xlsx file."""
+def export_giao_ban(mode, year, quarter, first, last, drafts, parent, output, produced_by):
+    """Write the giao ban workbook of a period, chosen as on the totals page, to an xlsx file."""
     from admin_views import auditing
     from models import Setting
     from portal.excel.giao_ban import write_giao_ban
-    from portal.reporting.totals import BadSelection, Selection, build, check_quarter
+    from portal.reporting.totals import BadSelection, Selection, build, parse_period
+    from portal.reporting.totals_view import default_quarter
 
+    # The page's query, so the page's parser (and its words) decide.
+    given = {"mode": mode, "year": year, "quarter": quarter, "from": first, "to": last,
+             "drafts": "1" if drafts else None}
     try:
-        check_quarter(year, quarter)
+        mode, quarters, drafts = parse_period({k: v for k, v in given.items() if v is not None},
+                                              default_quarter(drafts))
     except BadSelection as problem:
         raise click.ClickException(str(problem))
     root = Organisation.get_or_none(Organisation.code == (parent or "KHOI").upper())
     if root is None:
         raise click.ClickException(f"Không có tổ chức mã {parent}.")
-    totals = build(Selection(root, "quarter", [(year, quarter)]))
+    totals = build(Selection(root, mode, quarters, include_drafts=drafts))
     with open(output, "wb") as stream:
         write_giao_ban(stream, totals, Setting.get_value("province_name"), produced_by)
+    counted = ", tính cả báo cáo nháp" if drafts else ""
     auditing.record("export", table="quarterly_report", organisation_id=root.id,
-                    note=f"Sổ giao ban {totals.selection.label} (dòng lệnh), tệp {output}")
-    click.echo(f"Đã ghi sổ giao ban {totals.selection.label} của {root.name} vào {output}.")
+                    note=f"Sổ giao ban {totals.selection.label}{counted} (dòng lệnh), tệp {output}")
+    click.echo(f"Đã ghi sổ giao ban {totals.selection.label}{counted} của {root.name} vào {output}.")
 
 
 @db_cli.command("upgrade")
@@ -121,14 +133,26 @@ def _refuse_if_problems(name, problems):
 @import_cli.command("reports")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra tệp, không ghi gì.")
-def import_reports(path, dry_run):
+@click.option("--approve", is_flag=True,
+              help="Nhập bù lịch sử: tạo báo cáo mới ở trạng thái đã duyệt (cần --reason).")
+@click.option("--reason", default=None, help="Lý do nhập dạng đã duyệt, ghi vào nhật ký hệ thống.")
+def import_reports(path, dry_run, approve, reason):
     """Load quarterly figures into draft reports from a CSV or xlsx file with the
-    columns org_code, year, quarter, indicator_code, value: all rows or none."""
+    columns org_code, year, quarter, indicator_code, value: all rows or none.
+    With --approve and --reason, back-fill past quarters as new approved reports."""
+    from admin_views import report_rules
+
+    if reason is not None and not approve:
+        raise click.ClickException("--reason chỉ dùng cùng --approve (nhập dạng đã duyệt).")
+    # Whoever runs the command line administers the server: the admin's rules.
+    refusal = report_rules.import_problem("admin", approve, reason)
+    if refusal:
+        raise click.ClickException(refusal)
     name, data = _read_file(path)
-    rows, problems = importer.load(name, data)
+    rows, problems = importer.load(name, data, role="admin", approve=approve)
     _refuse_if_problems(name, problems)
     try:
-        summary = importer.save(rows, name, dry_run=dry_run)
+        summary = importer.save(rows, name, dry_run=dry_run, approve=approve, reason=reason)
     except importer.ImportConflict as error:
         raise click.ClickException(str(error))
     click.echo(summary.message(dry_run))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from peewee import EXCLUDED, IntegrityError, fn
 
 from admin_views import auditing
+from admin_views import report_rules as rules
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue, db
 from models.organisation import KIND_CHOICES
 from models.reporting import quarter_label, quarter_start
@@ -39,10 +40,12 @@ class Summary:
     reports: int
     new_reports: int
     opened: list = field(default_factory=list)
+    approved: bool = False
 
     def counts(self):
+        approved = ", dạng đã duyệt" if self.approved else ""
         return (f"{number(self.values)} số liệu vào {number(self.reports)} báo cáo "
-                f"({number(len(self.opened))} kỳ mới mở)")
+                f"({number(len(self.opened))} kỳ mới mở){approved}")
 
     def message(self, dry_run=False):
         opened = f" Kỳ mới mở: {', '.join(self.opened)}." if self.opened else ""
@@ -65,10 +68,12 @@ def _code(value):
 
 # --- checking against the database -------------------------------------------------
 
-def check(records, scope=None, today=None):
+def check(records, scope=None, today=None, role="admin", approve=False):
     """(rows, problems): each record parsed and checked against the catalogue,
-    the organisations in `scope` (a subquery of ids; None: all) and existing
-    reports. An organisation outside `scope` reads exactly like a missing one."""
+    the organisations in `scope` (a subquery of ids; None: all), existing
+    reports and the report rules for `role` (the command line acts as admin);
+    `approve`: the rows are to become approved reports (a back-fill). An
+    organisation outside `scope` reads exactly like a missing one."""
     today = today or datetime.date.today()
     problems, parsed = [], []
     for line, values in records:
@@ -84,6 +89,9 @@ def check(records, scope=None, today=None):
         org = organisations.get(item["org_code"].upper()) if item["org_code"] else None
         if item["org_code"] and org is None:
             problems.append(Problem(line, "org_code", f"không có tổ chức mã «{item['org_code']}»"))
+        elif org is not None and rules.unit_problem(org):
+            problems.append(Problem(line, "org_code", rules.unit_problem(org)))
+            org = None
         indicator = indicators.get(item["indicator_code"].lower()) if item["indicator_code"] else None
         reason = _indicator_problem(item, indicator, org)
         if reason:
@@ -99,18 +107,19 @@ def check(records, scope=None, today=None):
             continue
         seen[key] = line
         rows.append(ImportRow(line, org, item["year"], item["quarter"], indicator, item["value"]))
-    problems += _status_problems(rows)
+    problems += _status_problems(rows, role, approve)
+    problems += _ratio_problems(rows, approve)
     order = {c: i for i, c in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.line or 0, order.get(p.column, 0)))
     return ([] if problems else rows), problems
 
 
-def load(filename, data, scope=None, today=None):
+def load(filename, data, scope=None, today=None, role="admin", approve=False):
     """Read and check a file: (rows, problems); rows is empty when anything is wrong."""
     records, problems = read_file(filename, data)
     if problems:
         return [], problems
-    return check(records, scope, today)
+    return check(records, scope, today, role, approve)
 
 
 def _parse(line, values, today):
@@ -127,6 +136,9 @@ def _parse(line, values, today):
     if isinstance(year, str):
         problems.append(Problem(line, "year", year or "năm phải có 4 chữ số, ví dụ 2024"))
         year = None
+    elif rules.year_problem(year):
+        problems.append(Problem(line, "year", rules.year_problem(year)))
+        year = None
     quarter = _small_number(values["quarter"], range(1, 5))
     if isinstance(quarter, str):
         problems.append(Problem(line, "quarter", quarter or "quý phải là 1, 2, 3 hoặc 4"))
@@ -136,7 +148,9 @@ def _parse(line, values, today):
         problems.append(Problem(line, "year", f"{quarter_label(year, quarter)} chưa bắt đầu"))
         year = None
     value, reason = whole_number(values["value"])
+    reason = reason or rules.figure_problem(value)
     if reason:
+        value = None
         problems.append(Problem(line, "value", reason))
     item.update(year=year, quarter=quarter, value=value)
     return item, problems
@@ -181,27 +195,60 @@ def _indicator_problem(item, indicator, org):
     return None
 
 
-def _status_problems(rows):
-    """Only new reports and drafts take imported figures."""
+def _status_problems(rows, role, approve):
+    """The quarter must be open (or openable by `role`), the report new or a draft."""
     periods = _existing_periods(rows)
     reports = _existing_reports(rows, periods)
     problems = []
     for row in rows:
-        label = quarter_label(row.year, row.quarter)
+        period = periods.get((row.year, row.quarter))
+        reason = rules.period_problem(period, row.year, row.quarter, role)
+        if reason:
+            problems.append(Problem(row.line, "quarter", reason))
+            continue
+        report = reports.get((row.organisation.id, period.id)) if period else None
+        reason = rules.import_report_problem(report, row.organisation.code, row.year, row.quarter, approve)
+        if reason:
+            problems.append(Problem(row.line, "org_code", reason))
+    return problems
+
+
+def _ratio_problems(rows, approve):
+    """A percentage's parts, as the report will hold them after the import
+    (a draft's stored figures with the file's on top), checked as the grid does."""
+    periods = _existing_periods(rows)
+    reports = {} if approve else _existing_reports(rows, periods)
+    stored = _stored_figures(reports.values())
+    by_report, lines = {}, {}
+    for row in rows:
+        key = (row.organisation, row.year, row.quarter)
         period = periods.get((row.year, row.quarter))
         report = reports.get((row.organisation.id, period.id)) if period else None
-        if period is not None and period.status != "open":
-            problems.append(Problem(row.line, "quarter", (
-                f"kỳ {label} đã khoá: không nhận thêm số liệu; văn phòng Khối cần mở lại kỳ trước")))
-        elif report is not None and report.status == "approved":
-            problems.append(Problem(row.line, "org_code", (
-                f"Báo cáo {row.organisation.code} {label} đã được duyệt (khoá): không nhập đè; "
-                "chỉ văn phòng Khối mở lại được báo cáo đã duyệt")))
-        elif report is not None and report.status != "draft":
-            problems.append(Problem(row.line, "org_code", (
-                f"Báo cáo {row.organisation.code} {label} đã gửi, đang chờ duyệt: chỉ nhập vào báo "
-                "cáo nháp hoặc báo cáo chưa có; hãy trả báo cáo về bản nháp rồi nhập lại")))
+        values = by_report.setdefault(key, dict(stored.get(report.id, {})) if report else {})
+        values[row.indicator.id] = row.value
+        lines[(key, row.indicator.id)] = row.line
+    problems, catalogue = [], {}
+    for key, values in by_report.items():
+        org, year, quarter = key
+        indicators = catalogue.setdefault((org.kind, year, quarter),
+                                          Indicator.for_quarter(org.kind, year, quarter))
+        for numerator, reason in rules.ratio_problems(indicators, values):
+            # The row of the numerator, or of the denominator when the numerator was stored.
+            line = lines.get((key, numerator.id)) or min(
+                lines[(key, i)] for i in values if (key, i) in lines)
+            problems.append(Problem(line, "value", reason))
     return problems
+
+
+def _stored_figures(reports):
+    """{report id: {indicator id: value}} of the draft reports the import adds to."""
+    ids = [r.id for r in reports if r.status == "draft"]
+    figures = {}
+    if ids:
+        query = ReportValue.select(ReportValue.report, ReportValue.indicator, ReportValue.value)
+        for report_id, indicator_id, value in query.where(ReportValue.report.in_(ids)).tuples():
+            figures.setdefault(report_id, {})[indicator_id] = value
+    return figures
 
 
 def _existing_periods(rows):
@@ -223,22 +270,33 @@ def _existing_reports(rows, periods):
 
 # --- writing -------------------------------------------------------------------
 
-def save(rows, source, user=None, dry_run=False):
+def save(rows, source, user=None, dry_run=False, approve=False, reason=None):
     """Write checked rows into draft reports in one transaction and audit it.
 
-    With `dry_run` everything is done and then rolled back, so the summary is
-    exactly what a real import would do. Raises ImportConflict when a report
-    was submitted or approved meanwhile; nothing is written then.
+    With `approve` (an admin's or the secretariat's back-fill of history,
+    checked by `check(..., approve=True)`), the rows become new approved
+    reports and the audit entry keeps `reason`. With `dry_run` everything is
+    done and then rolled back, so the summary is exactly what a real import
+    would do. Raises ImportConflict when a report was submitted, approved or
+    created meanwhile; nothing is written then.
     """
+    if approve and not (reason or "").strip():
+        raise ImportConflict(rules.TEXT["reason"])
     try:
         with db.atomic() as transaction:
             periods, opened = _open_periods(rows, source)
-            reports, created = _draft_reports(rows, periods)
+            if approve:
+                reports = _approved_reports(rows, periods)
+                created = len(reports)
+            else:
+                reports, created = _draft_reports(rows, periods)
             _write_values(rows, reports, periods)
-            summary = Summary(len(rows), len(reports), created, opened)
+            summary = Summary(len(rows), len(reports), created, opened, approved=approve)
+            note = f"Tệp {source}: {summary.counts()}"
             auditing.record("import", table="quarterly_report", user=user,
                             organisation_id=_common_ancestor([r.organisation for r in rows]),
-                            note=f"Tệp {source}: {summary.counts()}")
+                            changes={"ghi_chu": note, "ly_do": reason.strip()} if approve else None,
+                            note=note)
             if dry_run:
                 transaction.rollback()
     except IntegrityError:
@@ -284,6 +342,21 @@ def _draft_reports(rows, periods):
                                      "(gửi, duyệt hoặc sửa) trong lúc nhập; chưa ghi gì, hãy nhập lại.")
             bumped.add(report.id)
     return reports, created
+
+
+def _approved_reports(rows, periods):
+    """New approved reports, one per unit and quarter; an existing one stops
+    the import (the check refused it; it was created meanwhile)."""
+    if _existing_reports(rows, periods):
+        raise ImportConflict("Có báo cáo vừa được tạo trong lúc nhập; chưa ghi gì, hãy nhập lại.")
+    now = datetime.datetime.now()
+    reports = {}
+    for row in rows:
+        key = (row.organisation.id, periods[(row.year, row.quarter)].id)
+        if key not in reports:
+            reports[key] = QuarterlyReport.create(organisation=row.organisation, period=key[1],
+                                                  status="approved", submitted_at=now, approved_at=now)
+    return reports
 
 
 def _write_values(rows, reports, periods):

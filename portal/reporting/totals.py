@@ -50,6 +50,28 @@ def parse_quarter(text, name):
     return year, quarter
 
 
+def parse_period(args, default):
+    """(mode, quarters, include_drafts) from the totals page's query, or the
+    command line's options under the same names; `default` (year, quarter)
+    stands for a missing year or quarter. Both say the same words when wrong."""
+    mode = args.get("mode") or "quarter"
+    if mode not in MODES:
+        raise BadSelection("Cách chọn kỳ không hợp lệ.")
+    try:
+        year, quarter = int(args.get("year", default[0])), int(args.get("quarter", default[1]))
+    except (TypeError, ValueError):
+        raise BadSelection("Năm và quý phải là số.")
+    check_quarter(year, quarter)
+    first = last = None
+    if mode == "range":
+        for key, name in (("from", "bắt đầu"), ("to", "kết thúc")):
+            if not args.get(key):
+                raise BadSelection(f"Cần chọn quý {name} của khoảng quý, dạng NĂM-QUÝ, ví dụ 2024-1.")
+        first = parse_quarter(args["from"], "Quý bắt đầu")
+        last = parse_quarter(args["to"], "Quý kết thúc")
+    return mode, quarters_for(mode, year, quarter, first, last), args.get("drafts") == "1"
+
+
 def check_quarter(year, quarter):
     if not 2000 <= year <= 2100:
         raise BadSelection("Năm phải từ 2000 đến 2100.")

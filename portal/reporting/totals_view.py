@@ -12,7 +12,7 @@ from models.reporting import quarter_label
 from portal.reporting import data, formatting, panels
 from portal.excel.giao_ban import write_giao_ban
 from portal.reporting.totals import (
-    MODES, BadSelection, Selection, build, check_quarter, current_quarter, parse_quarter, quarters_for,
+    MODES, BadSelection, Selection, build, current_quarter, parse_period,
 )
 
 READERS = ("admin", "secretariat", "editor", "viewer")
@@ -39,23 +39,18 @@ def resolve_parent(code):
     return parent
 
 
-def selection_from(args):
-    mode = args.get("mode", "quarter")
-    if mode not in MODES:
-        raise BadSelection("Cách chọn kỳ không hợp lệ.")
+def default_quarter(include_drafts=False):
+    """The latest quarter with reports that count, as the dashboard opens on;
+    else the latest opened quarter, else today's."""
+    statuses = data.COUNTED + (("draft",) if include_drafts else ())
     latest = data.latest_period()
-    default = (latest.year, latest.quarter) if latest else current_quarter()
-    try:
-        year = int(args.get("year", default[0]))
-        quarter = int(args.get("quarter", default[1]))
-    except ValueError:
-        raise BadSelection("Năm và quý phải là số.")
-    check_quarter(year, quarter)
-    first = parse_quarter(args["from"], "Quý bắt đầu") if mode == "range" else None
-    last = parse_quarter(args["to"], "Quý kết thúc") if mode == "range" else None
-    return Selection(resolve_parent(args.get("parent")), mode,
-                     quarters_for(mode, year, quarter, first, last),
-                     include_drafts=args.get("drafts") == "1")
+    return (data.latest_reported_quarter(statuses)
+            or ((latest.year, latest.quarter) if latest else current_quarter()))
+
+
+def selection_from(args):
+    mode, quarters, drafts = parse_period(args, default_quarter(args.get("drafts") == "1"))
+    return Selection(resolve_parent(args.get("parent")), mode, quarters, include_drafts=drafts)
 
 
 def workbook_response(totals):

@@ -10,6 +10,7 @@ from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 
+from admin_views import report_rules
 from admin_views.access import organisations_in_scope, user_role
 from models import Indicator
 from models.reporting import KIND_CHOICES
@@ -36,26 +37,34 @@ class ReportImportView(ReportPage):
         if request.method == "POST":
             upload = request.files.get("file")
             dry_run = bool(request.form.get("dry_run"))
-            if upload is None or not upload.filename:
+            approve, reason = bool(request.form.get("approve")), request.form.get("reason", "")
+            refusal = report_rules.import_problem(user_role(), approve, reason)
+            if refusal:
+                problems = [importer.Problem(None, None, refusal)]
+            elif upload is None or not upload.filename:
                 problems = [importer.Problem(None, None, TEXT["no_file"])]
             else:
                 # Only the base name: it is shown back and kept in the audit trail.
                 name = os.path.basename(upload.filename.replace("\\", "/"))[:200]
-                problems = self._import(name, upload.read(), dry_run)
+                problems = self._import(name, upload.read(), dry_run, approve, reason.strip()[:500])
                 if not problems:
                     return redirect(url_for(".index"))
         return self.render("reports_import.html", problems=problems,
                            refused=TEXT["refused"].format(count=importer.number(len(problems))),
                            columns=importer.COLUMNS, indicators=_importable_indicators(),
-                           kinds=dict(KIND_CHOICES), template_name=TEMPLATE_NAME)
+                           kinds=dict(KIND_CHOICES), template_name=TEMPLATE_NAME,
+                           may_backfill=user_role() in report_rules.BACKFILLERS,
+                           may_draft=user_role() in report_rules.FIGURE_WRITERS,
+                           form=request.form)
 
     @staticmethod
-    def _import(name, data, dry_run):
-        rows, problems = importer.load(name, data, scope=organisations_in_scope())
+    def _import(name, data, dry_run, approve, reason):
+        rows, problems = importer.load(name, data, scope=organisations_in_scope(), role=user_role(),
+                                       approve=approve)
         if problems:
             return problems
         try:
-            summary = importer.save(rows, name, dry_run=dry_run)
+            summary = importer.save(rows, name, dry_run=dry_run, approve=approve, reason=reason)
         except importer.ImportConflict as conflict:
             return [importer.Problem(None, None, str(conflict))]
         flash(summary.message(dry_run), "success")
