@@ -42,7 +42,7 @@ def write_cover(book, sheet, province, produced_by):
     sheet.set_row(3, 22)
     sheet.merge_range(5, 0, 5, 3, "BÁO CÁO SỐ LIỆU GIAO BAN", f["doc_title"])
     sheet.set_row(5, 26)
-    heading = f"{TITLE} {province} — {selection.label}"
+    heading = f"{issuing_body(selection.parent, province)} — {selection.label}"
     sheet.merge_range(6, 0, 6, 3, heading, f["doc_period"])
     fit_row(sheet, 6, [(heading, 4 * WIDTH, 13, True)])
     lines = [

@@ -94,7 +94,7 @@ def wrapped_lines(text, width, size=BODY, bold=False):
 
 def text_height(text, width, size=BODY, bold=False):
     """The row height (points) that shows `text` wrapped in a column `width` wide."""
-    return wrapped_lines(text, width, size, bold) * size * 1.25 + 5
+    return wrapped_lines(text, width, size, bold) * size * (1.32 if bold else 1.22) + 4
 
 
 def fit_row(sheet, row, cells, minimum=16):

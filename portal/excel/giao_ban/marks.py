@@ -74,14 +74,12 @@ def carried_note(ind, figures):
 
 
 def notes(ind, figures):
-    """A unit sheet's note on one figure: where it came from and what it covers."""
+    """A unit sheet's note on one figure: where it came from and what it covers
+    (the report's status is said once, under the table)."""
     if figures is None or figures.values.get(ind.code) is None:
         return ""
     found = [carried_note(ind, figures), coverage_note(ind, figures),
              SOURCES.get((getattr(figures, "sources", None) or {}).get(ind.code), "")]
-    status = status_marks(figures)
-    if status:
-        found.append(LEGEND[status[0]].split(" ", 1)[1])
     return "; ".join(n for n in found if n)
 
 

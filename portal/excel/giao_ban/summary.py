@@ -171,6 +171,7 @@ def write_comparison_sheet(book, total_row, column, totals_name):
         book.empty(sheet, HEADER_ROWS, len(widths) - 1)
         return sheet
     statuses = marks.combined(totals.total, *totals.rows.values())
+    used = set()
     for offset, ind in enumerate(totals.indicators):
         row = HEADER_ROWS + offset
         kind, change_kind = ("percent", "points") if ind.kind == "ratio" else ("number", "signed")
@@ -181,17 +182,22 @@ def write_comparison_sheet(book, total_row, column, totals_name):
         fit_row(sheet, row, [(label, widths[0], BODY, False)])
         now = value_of(ind, totals.total)
         source = f"'{totals_name}'!{xl_rowcol_to_cell(total_row, column[ind.code])}"
-        sheet.write_formula(row, 2, f"={source}", f.figure(kind, False, _total_marks(ind, totals, statuses)),
-                            "" if now is None else now)
+        now_marks = _total_marks(ind, totals, statuses)
+        used.update(now_marks)
+        sheet.write_formula(row, 2, f"={source}", f.figure(kind, False, now_marks), "" if now is None else now)
         for col, figures in ((3, totals.previous_total), (5, totals.year_before_total)):
             before = value_of(ind, figures)
-            sheet.write(row, col, "" if before is None else before, f.figure(kind, False, marks.marks(ind, figures)))
+            before_marks = marks.marks(ind, figures)
+            used.update(before_marks)
+            sheet.write(row, col, "" if before is None else before, f.figure(kind, False, before_marks))
             a, b = xl_rowcol_to_cell(row, 2), xl_rowcol_to_cell(row, col)
             # A rate's change is in percentage points, as the totals page writes it.
             scale = "*100" if ind.kind == "ratio" else ""
             change = None if now is None or before is None else (now - before) * (100 if scale else 1)
             sheet.write_formula(row, col + 1, f'=IF(OR({a}="",{b}=""),"",({a}-{b}){scale})',
                                 f.figure(change_kind), "" if change is None else change)
+    for row, line in enumerate(marks.legend(used), HEADER_ROWS + len(totals.indicators) + 1):
+        sheet.merge_range(row, 0, row, len(widths) - 1, line, f["note"])
     return sheet
 
 

@@ -29,11 +29,11 @@ def write_unit_sheet(book, unit):
         note = marks.notes(ind, figures)
         sheet.write_string(row, 5, note, f["note_cell"])
         fit_row(sheet, row, [(ind.label, UNIT_WIDTHS[0], BODY, False), (note, UNIT_WIDTHS[5], 10, False)])
-    if figures.rolled_up:
-        row = HEADER_ROWS + len(totals.indicators) + 1
-        sheet.merge_range(row, 0, row, len(UNIT_WIDTHS) - 1,
-                          "Đơn vị chưa có báo cáo riêng trong kỳ: số liệu cộng từ các đơn vị trực thuộc.",
-                          f["note"])
+    lines = ["Đơn vị chưa có báo cáo riêng trong kỳ: số liệu cộng từ các đơn vị trực thuộc."] if figures.rolled_up else []
+    lines += marks.legend({mark for source in periods for ind in totals.indicators
+                           for mark in marks.marks(ind, source)})
+    for row, line in enumerate(lines, HEADER_ROWS + len(totals.indicators) + 1):
+        sheet.merge_range(row, 0, row, len(UNIT_WIDTHS) - 1, line, f["note"])
     return sheet
 
 
