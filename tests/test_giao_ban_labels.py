@@ -231,3 +231,22 @@ def _bytes(totals):
     stream = io.BytesIO()
     write_giao_ban(stream, totals, "Gia Lai", "Văn phòng Khối")
     return stream.getvalue()
+
+
+# Issue 10, case 2: one unit reports members but no eligible population, one 0/0.
+PARTIAL_PARTS = {"DOAN": {"members_total": 1000}, "CCB": {"members_total": 0, "eligible_population": 0},
+                 "LDLD": {"members_total": 300, "eligible_population": 400}}
+
+
+def test_a_total_rate_is_never_recalculated_to_another_figure(app):
+    figures.load(PARTIAL_PARTS, quarter=(2021, 1))
+    totals = totals_of(quarter=(2021, 1))
+    sheet = written(totals, data_only=True)["Tổng hợp"]
+    rate = column_of(sheet, "Tỷ lệ tập hợp")
+    # The workbook shows the arithmetic's total, whatever its rule…
+    assert sheet.cell(row_of(sheet, "Tổng cộng"), rate).value == pytest.approx(
+        totals.total.values["coverage_rate"] / 100)
+    # …and where that rule is "units reporting both parts" (75,0% here), it stays a formula.
+    totals.total.values["coverage_rate"] = 75.0
+    formulas = written(totals)["Tổng hợp"]
+    assert formulas.cell(row_of(formulas, "Tổng cộng"), rate).value.startswith("=IF(SUMPRODUCT(ISNUMBER(")

@@ -16,6 +16,7 @@ import xlsxwriter
 
 from models import Directive, DirectiveAssignment, Organisation
 from portal.demo import figures
+from portal.excel.giao_ban import write_giao_ban
 from portal.reporting import formatting
 from portal.reporting.totals import Selection, build
 
@@ -76,6 +77,21 @@ def test_libreoffice_computes_the_totals_of_the_totals_page(app, login, tmp_path
     coverage = figure("Hội Liên hiệp Phụ nữ tỉnh", "Tỷ lệ tập hợp")
     # The cell's Vietnamese format gives the raw value a decimal comma: "77,93…%".
     assert coverage.endswith("%") and round(float(coverage[:-1].replace(",", ".")), 1) == 77.9
+
+
+def test_libreoffice_takes_a_total_rate_over_the_units_reporting_both_parts(app, tmp_path):
+    # Issue 10, case 2: DOAN has members but no eligible population, CCB 0/0, LDLD 300/400.
+    figures.load({"DOAN": {"members_total": 1000}, "CCB": {"members_total": 0, "eligible_population": 0},
+                  "LDLD": {"members_total": 300, "eligible_population": 400}}, quarter=(2021, 1))
+    totals = build(Selection(Organisation.get(Organisation.code == "KHOI"), "quarter", [(2021, 1)]))
+    totals.total.values["coverage_rate"] = 75.0  # the rule of the arithmetic (portal/reporting)
+    path = tmp_path / "giao-ban.xlsx"
+    with open(path, "wb") as stream:
+        write_giao_ban(stream, totals, "Gia Lai", "Văn phòng Khối")
+    rows = calculated(path, 2, tmp_path)
+    column = next(i for i, h in enumerate(rows[2]) if h.startswith("Tỷ lệ tập hợp"))
+    total = next(row[column] for row in rows[3:] if row and row[0] == "Tổng cộng")
+    assert float(total.rstrip("%").replace(",", ".")) == 75
 
 
 # --- the workbook as printed: LibreOffice's PDF, read with poppler-utils ------

@@ -87,11 +87,12 @@ def write_totals_sheet(book):
         total_marks = _total_marks(ind, totals, statuses)
         fmt = f.figure(_kind(ind), True, total_marks)
         if ind.kind == "ratio":
-            _write_ratio(sheet, fmt, total_row, col, column, ind, value)
+            _write_total_ratio(sheet, fmt, (first_row, total_row), column, ind, totals)
         else:
+            found = [v for v in (value_of(ind, totals.rows[u.id]) for u in totals.units) if v is not None]
             cells = f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(total_row - 1, col)}"
-            sheet.write_formula(total_row, col, f'=IF(COUNT({cells})=0,"",SUM({cells}))',
-                                fmt, "" if value is None else value)
+            _write_checked(sheet, total_row, col, f'=IF(COUNT({cells})=0,"",SUM({cells}))',
+                           sum(found) if found else None, value, fmt)
     sheet.set_row(total_row, 20)
     sheet.autofilter(2, 0, total_row - 1, len(indicators))
     _write_notes(book, sheet, total_row + 1, column)
@@ -111,23 +112,64 @@ def _write_figure(sheet, f, row, column, ind, figures):
     value = value_of(ind, figures)
     fmt = f.figure(_kind(ind), False, marks.marks(ind, figures))
     if ind.kind == "ratio":
-        _write_ratio(sheet, fmt, row, col, column, ind, value)
+        _write_ratio(sheet, fmt, row, column, ind, figures)
     elif value is None:
         sheet.write_blank(row, col, None, fmt)
     else:
         sheet.write_number(row, col, value, fmt)
 
 
-def _write_ratio(sheet, fmt, row, col, column, ind, value):
-    parts = [column.get(code) for code in (ind.numerator.code if ind.numerator_id else None,
-                                           ind.denominator.code if ind.denominator_id else None)]
-    if None in parts:
-        sheet.write(row, col, "" if value is None else value, fmt)
-        return
-    num, den = (xl_rowcol_to_cell(row, c) for c in parts)
-    factor = "" if ind.scale in (1, 100) else f"*{ind.scale}"
-    sheet.write_formula(row, col, f'=IF(OR({num}="",{den}="",{den}=0),"",{num}/{den}{factor})',
-                        fmt, "" if value is None else value)
+def _write_checked(sheet, row, col, formula, formula_gives, value, fmt):
+    """A formula only where it gives the portal's own figure; the figure itself
+    otherwise (e.g. a rate the arithmetic takes over part of the units), so the
+    workbook never recalculates to a number the meeting was not given."""
+    same = (formula_gives is None and value is None) or (
+        formula_gives is not None and value is not None and math.isclose(formula_gives, value, rel_tol=1e-9))
+    if same and formula:
+        sheet.write_formula(row, col, formula, fmt, "" if value is None else value)
+    elif value is None:
+        sheet.write_blank(row, col, None, fmt)
+    else:
+        sheet.write_number(row, col, value, fmt)
+
+
+def _parts(ind, column):
+    codes = (ind.numerator.code if ind.numerator_id else None, ind.denominator.code if ind.denominator_id else None)
+    return codes, [column.get(code) for code in codes]
+
+
+def _ratio_cell(ind, numerator, denominator):
+    return value_of(ind, arithmetic.Figures({ind.code: arithmetic.ratio(numerator, denominator, ind.scale)}))
+
+
+def _factor(ind):
+    return "" if ind.scale in (1, 100) else f"*{ind.scale}"
+
+
+def _write_ratio(sheet, fmt, row, column, ind, figures):
+    (num_code, den_code), parts = _parts(ind, column)
+    formula = None
+    if None not in parts:
+        num, den = (xl_rowcol_to_cell(row, c) for c in parts)
+        formula = f'=IF(OR({num}="",{den}="",{den}=0),"",{num}/{den}{_factor(ind)})'
+    gives = _ratio_cell(ind, figures.values.get(num_code), figures.values.get(den_code))
+    _write_checked(sheet, row, column[ind.code], formula, gives, value_of(ind, figures), fmt)
+
+
+def _write_total_ratio(sheet, fmt, rows, column, ind, totals):
+    """A total rate over the units that report both its parts (a unit with only
+    one part, or a zero denominator, would push it past what the parts give)."""
+    (num_code, den_code), parts = _parts(ind, column)
+    formula = None
+    if None not in parts:
+        num, den = (f"{xl_rowcol_to_cell(rows[0], c)}:{xl_rowcol_to_cell(rows[1] - 1, c)}" for c in parts)
+        both = f"ISNUMBER({num})*ISNUMBER({den})*({den}<>0)"
+        formula = (f'=IF(SUMPRODUCT({both})=0,"",'
+                   f'SUMPRODUCT({both},{num})/SUMPRODUCT({both},{den}){_factor(ind)})')
+    pairs = [(totals.rows[u.id].values.get(num_code), totals.rows[u.id].values.get(den_code)) for u in totals.units]
+    both = [(n, d) for n, d in pairs if n is not None and d]
+    gives = _ratio_cell(ind, sum(n for n, _ in both), sum(d for _, d in both)) if both else None
+    _write_checked(sheet, rows[1], column[ind.code], formula, gives, value_of(ind, totals.total), fmt)
 
 
 def _write_notes(book, sheet, row, column):
