@@ -51,8 +51,8 @@ def selection_from(args):
     except ValueError:
         raise BadSelection("Năm và quý phải là số.")
     check_quarter(year, quarter)
-    first = parse_quarter(args["from"], "Quý bắt đầu") if mode == "range" else None
-    last = parse_quarter(args["to"], "Quý kết thúc") if mode == "range" else None
+    first = parse_quarter(args.get("from"), "Quý bắt đầu") if mode == "range" else None
+    last = parse_quarter(args.get("to"), "Quý kết thúc") if mode == "range" else None
     return Selection(resolve_parent(args.get("parent")), mode,
                      quarters_for(mode, year, quarter, first, last),
                      include_drafts=args.get("drafts") == "1")

@@ -113,6 +113,8 @@ def print_page(sheet, head_left, head_right, made, header_rows=0, repeat_first_c
     sheet.set_landscape()
     sheet.set_margins(**MARGINS)
     font = f'&"{FONT},Regular"&10'
+    # Excel refuses a header over 255 characters: a long unit name is shortened.
+    head_left = head_left if len(head_left) <= 110 else head_left[:109] + "…"
     sheet.set_header(f"&L{font}{_escape(head_left)}&R{font}{_escape(head_right)}", {"margin": 0.3})
     sheet.set_footer(f'&L&"{FONT},Italic"&10Ngày lập: {made:%d/%m/%Y}&C{font}Trang &P/&N', {"margin": 0.3})
     if header_rows:

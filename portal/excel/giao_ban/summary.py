@@ -60,7 +60,9 @@ def write_totals_sheet(book):
         else:
             sheet.merge_range(0, first, 0, last, title, f["title"])
             sheet.merge_range(1, first, 1, last, period, f["subtitle"])
-    sheet.set_row(0, 22)
+    # A range's label may wrap in the unit column: the two rows share its height.
+    corner = text_height(f"TỔNG HỢP\n{label}", UNIT_WIDTH, 13, True)
+    sheet.set_row(0, max(22, corner - 20))
     sheet.set_row(1, 20)
     sheet.write_string(2, 0, "Đơn vị", f["header"])
     headings = [marks.heading(ind) for ind in indicators]
