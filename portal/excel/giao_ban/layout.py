@@ -49,10 +49,6 @@ def column_pt(width):
     return PT_PER_UNIT * (width + 0.71)
 
 
-def fits_page(widths):
-    return sum(column_pt(w) for w in widths) <= PAGE_PT - 8
-
-
 def _text_pt(text, size, bold):
     em = size * (1.15 if bold else 1.0)
     units = 0.0

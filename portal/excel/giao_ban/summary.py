@@ -16,7 +16,7 @@ from portal.excel.giao_ban.layout import BODY, fit_row, text_height
 from portal.reporting import arithmetic
 
 HEADER_ROWS = 3  # title, period, column headings
-PER_PAGE = 7     # indicators per printed page (see layout.fits_page)
+PER_PAGE = 7     # indicators per printed page: 24 + 7 × 11.5 units fit A4 landscape (layout.PAGE_PT)
 UNIT_WIDTH, FIGURE_WIDTH = 24, 11.5
 
 
@@ -29,7 +29,7 @@ def value_of(ind, figures):
 
 
 def groups(indicators):
-    """Consecutive groups of at most PER_PAGE indicators, as even as possible."""
+    """Consecutive groups of at most PER_PAGE indicators, as few groups as possible."""
     count = max(1, math.ceil(len(indicators) / PER_PAGE))
     size = math.ceil(len(indicators) / count) or 1
     return [indicators[i:i + size] for i in range(0, len(indicators), size)]
