@@ -85,6 +85,8 @@ def test_figures_of_reports_not_yet_approved_carry_a_mark(app):
     assert sheet.cell(row_of(sheet, "Liên đoàn Lao động tỉnh"), new).number_format.endswith('" *"')
     assert sheet.cell(row_of(sheet, "Tổng cộng"), new).number_format.endswith('" *"')
     assert '"' not in sheet.cell(row_of(sheet, "Hội Liên hiệp Phụ nữ tỉnh"), new).number_format
+    # Groups are NONGDAN's alone, approved: their total is not marked.
+    assert '"' not in sheet.cell(row_of(sheet, "Tổng cộng"), column_of(sheet, "Số tổ hội")).number_format
     legend = "* có số liệu từ báo cáo đã gửi, chưa được duyệt"
     assert legend in [c.value for c in sheet["A"]]
     assert legend in [c.value for c in book["Bìa"]["A"]]

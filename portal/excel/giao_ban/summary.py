@@ -82,11 +82,10 @@ def write_totals_sheet(book):
 
     total_row = first_row + len(totals.units)
     sheet.write_string(total_row, 0, "Tổng cộng", f["total_label"])
-    statuses = marks.combined(totals.total, *totals.rows.values())
     for ind in indicators:
         col = column[ind.code]
         value = value_of(ind, totals.total)
-        total_marks = _total_marks(ind, totals, statuses)
+        total_marks = _total_marks(ind, totals)
         fmt = f.figure(_kind(ind), True, total_marks)
         if ind.kind == "ratio":
             _write_total_ratio(sheet, fmt, (first_row, total_row), column, ind, totals)
@@ -101,12 +100,16 @@ def write_totals_sheet(book):
     return sheet, total_row, column
 
 
-def _total_marks(ind, totals, statuses):
+def _total_marks(ind, totals):
+    """A total's marks: those of the unit figures it adds up (the total's own
+    statuses only when the units carry none)."""
     if value_of(ind, totals.total) is None:
         return ()
-    status = marks.for_statuses(statuses)
-    carried = any(marks.carried_from(ind, row) for row in totals.rows.values())
-    return status + ((marks.CARRIED,) if carried or marks.carried_from(ind, totals.total) else ())
+    rows = [row for row in totals.rows.values()
+            if any(row.values.get(code) is not None for code in marks.parts(ind))]
+    statuses = marks.combined(*rows) or marks.combined(totals.total)
+    carried = any(marks.carried_from(ind, row) for row in rows) or marks.carried_from(ind, totals.total)
+    return marks.for_statuses(statuses) + ((marks.CARRIED,) if carried else ())
 
 
 def _write_figure(sheet, f, row, column, ind, figures):
@@ -214,7 +217,6 @@ def write_comparison_sheet(book, total_row, column, totals_name):
                                                       totals.year_before_total)):
         book.empty(sheet, HEADER_ROWS, len(widths) - 1)
         return sheet
-    statuses = marks.combined(totals.total, *totals.rows.values())
     used = set()
     for offset, ind in enumerate(totals.indicators):
         row = HEADER_ROWS + offset
@@ -226,7 +228,7 @@ def write_comparison_sheet(book, total_row, column, totals_name):
         fit_row(sheet, row, [(label, widths[0], BODY, False)])
         now = value_of(ind, totals.total)
         source = f"'{totals_name}'!{xl_rowcol_to_cell(total_row, column[ind.code])}"
-        now_marks = _total_marks(ind, totals, statuses)
+        now_marks = _total_marks(ind, totals)
         used.update(now_marks)
         sheet.write_formula(row, 2, f"={source}", f.figure(kind, False, now_marks), "" if now is None else now)
         for col, figures in ((3, totals.previous_total), (5, totals.year_before_total)):
