@@ -24,13 +24,13 @@ browser:
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
 
-# Optional: LibreOffice recalculates the giao ban workbook in tests/test_libreoffice.py
-# (skipped without it). CI installs it.
+# Optional: LibreOffice recalculates and prints the giao ban workbook in
+# tests/test_libreoffice.py, poppler-utils reads the PDF (skipped without them). CI installs them.
 office:
-	@command -v soffice >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; \
-	  else echo "The LibreOffice check needs libreoffice-calc-nogui" >&2; exit 1; fi; }
+	@{ command -v soffice && command -v pdftotext; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui poppler-utils; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui poppler-utils; \
+	  else echo "The LibreOffice check needs libreoffice-calc-nogui poppler-utils" >&2; exit 1; fi; }
 
 run: install
 	$(BIN)/flask --app wsgi db upgrade

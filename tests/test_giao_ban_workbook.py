@@ -41,20 +41,28 @@ def test_totals_are_formulas_with_the_right_cached_values(workbook):
     phunu = by_label(cached, "Hội Liên hiệp Phụ nữ tỉnh", coverage)
     assert round(phunu * 100, 1) == 77.9
     assert str(by_label(sheet, "Hội Liên hiệp Phụ nữ tỉnh", coverage)).startswith("=IF(OR(")
-    assert sheet.cell(4, coverage + 1).number_format == "0.0%"
-    assert sheet.cell(4, new_col + 1).number_format == "#,##0"
+    # Vietnamese separators whatever the reader's locale (LibreOffice honours the tag).
+    assert sheet.cell(4, coverage + 1).number_format == "[$-42A]0.0%"
+    assert sheet.cell(4, new_col + 1).number_format == "[$-42A]#,##0"
 
 
-def test_print_setup_for_a4_landscape(workbook):
-    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Tổng hợp"]
+def test_the_summary_prints_in_groups_of_indicators_at_full_size(workbook):
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    sheet = book["Tổng hợp"]
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9
-    assert sheet.print_title_rows == "$1:$3"
-    # One page wide (1 is the default, left implicit), as many pages tall as needed.
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$1:$3" and sheet.print_title_cols == "$A:$A"
+    # Not shrunk to one page width: 19 indicators print as three pages of 7, 7 and 5.
+    assert not (sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage)
+    assert sheet.page_setup.scale in (None, 100)
+    assert [brk.id for brk in sheet.col_breaks.brk] == [8, 15]
     assert sheet.freeze_panes == "B4"
     assert sheet.auto_filter.ref.startswith("A3:")
+    for page in book.worksheets:
+        assert "Khối Mặt trận Tổ quốc" in page.oddHeader.left.text, page.title
+        assert "Quý II/2019" in page.oddHeader.right.text, page.title
+        assert page.oddFooter.center.text == "Trang &P/&N", page.title
+        assert "Ngày lập:" in page.oddFooter.left.text, page.title
 
 
 def test_cover_names_the_quarter_and_who_made_it(workbook):
