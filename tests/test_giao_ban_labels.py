@@ -254,14 +254,6 @@ def test_a_total_rate_is_never_recalculated_to_another_figure(app):
     assert formulas.cell(row_of(formulas, "Tổng cộng"), rate).value.startswith("=IF(SUMPRODUCT(ISNUMBER(")
 
 
-def test_a_range_without_its_quarters_is_refused_in_vietnamese(app, login):
-    client = login("vanphong", role="secretariat")
-    for query in ("mode=range", "mode=range&from=2019-1", "mode=range&to=2019-2"):
-        response = client.get(f"/admin/totals/workbook/?{query}")
-        assert response.status_code == 400, query
-        assert "phải có dạng NĂM-QUÝ, ví dụ 2024-2." in response.get_data(as_text=True), query
-
-
 def test_a_range_workbook_names_its_span(app, login):
     figures.load()
     figures.load(EARLIER, quarter=(2019, 1))
