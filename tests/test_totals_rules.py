@@ -2,6 +2,7 @@
 and a period wherever it is shown, rates only from units that report both
 parts, and a unit's own figure per indicator with its children's as fallback.
 """
+import json
 import re
 
 import pytest
@@ -153,3 +154,24 @@ def test_every_figure_cell_names_its_indicator_for_phone_width(own_and_branches,
     assert 'data-label="Đơn vị"' in row
     assert re.search(r'<td data-code="members_new" data-label="Kết nạp mới đoàn viên, hội viên"', row)
     assert len(re.findall(r'<td data-code="[a-z_]+" data-label="[^"]+"', row)) == row.count('<td data-code=')
+
+
+def test_the_dashboard_shows_the_totals_pages_figures(own_and_branches, commune_a, login):
+    client = login("vanphong", role="secretariat")
+    page = client.get("/admin/dashboard/?parent=PHUNU").get_data(as_text=True)
+    charts = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    assert charts["last"] == "Quý II/2023"
+    # Commune B left members_new blank: its branch's 2 new members are B's figure.
+    assert dict(zip(charts["new_members"]["labels"], charts["new_members"]["values"])) == {"Hội Phụ nữ B": 2}
+    assert dict(zip(charts["coverage"]["labels"], charts["coverage"]["values"])) == {"Hội Phụ nữ B": 90.0}
+    lines = {line["label"]: line["values"] for line in charts["members"]}
+    assert lines["Hội Phụ nữ B"][-1] == 900
+    # Every point is the unit's figure on the totals page for that quarter.
+    for label, values in lines.items():
+        code = {"Hội Phụ nữ A": "A", "Hội Phụ nữ B": "B"}[label]
+        for quarter, value in zip(charts["quarters"], values):
+            number, year = re.fullmatch(r"Quý ([IV]+)/(\d+)", quarter).groups()
+            url = f"/admin/totals/?year={year}&quarter={('I', 'II', 'III', 'IV').index(number) + 1}&parent=PHUNU"
+            shown = cell(client.get(url).get_data(as_text=True), code, "members_total")
+            assert shown == ("–" if value is None else f"{value:,}".replace(",", ".")), (label, quarter)
