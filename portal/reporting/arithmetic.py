@@ -78,36 +78,48 @@ def _statuses(mask):
 
 
 class _Node:
-    """A unit's figures over the span, in the form its parent adds up."""
-    __slots__ = ("flows", "stocks", "parts", "filed", "has_data")
+    """A unit's figures over the span, in the form its parent adds up. Kept as
+    dicts of the codes present, merged a dict at a time: a province's page
+    visits thousands of units."""
+    __slots__ = ("flows", "flow_bits", "flow_own", "stocks", "stock_bits", "stock_carried", "stock_own",
+                 "parts", "filed", "has_data")
 
     def __init__(self):
-        self.flows = {}   # code: {quarter: (value, status bits, own?)}
-        self.stocks = {}  # code: (value, carried quarter index or None, status bits, own?)
-        self.parts = {}   # ratio code: (numerator, denominator, covered, units, status bits)
-        self.filed = False  # the unit filed a report of its own in the span
-        self.has_data = False  # it or a descendant filed a report in the span
+        self.flows = {}          # quarter: {code: value}
+        self.flow_bits = {}      # quarter: {code: status bits}
+        self.flow_own = {}       # quarter: {codes from the unit's own report}
+        self.stocks = {}         # code: value
+        self.stock_bits = {}     # code: status bits
+        self.stock_carried = {}  # code: earliest quarter index carried from (only when carried)
+        self.stock_own = set()   # codes from the unit's own reports
+        self.parts = {}          # ratio code: (numerator, denominator, covered, units, status bits)
+        self.filed = False       # the unit filed a report of its own in the span
+        self.has_data = False    # it or a descendant filed a report in the span
 
 
 class Rollup:
     """Every unit's figures over one span of quarters, each unit computed once.
 
     `children`: {unit: [child units]}; `reports`: {(unit, quarter): {code: value}}
-    (a `Reports` to know the statuses).
+    (a `Reports` to know the statuses); `gone`: units dissolved before the span.
     """
 
     def __init__(self, quarters, children, reports, specs, gone=()):
-        self.quarters = list(quarters)
-        # Units dissolved before the span: without figures, not counted as units.
-        self.gone = gone
-        self.last = quarter_index(*self.quarters[-1]) if self.quarters else None
+        self.quarters = [(quarter, quarter_index(*quarter)) for quarter in quarters]
+        self.last = self.quarters[-1][1] if self.quarters else None
         self.children = children
         self.reports = reports
         self.status = getattr(reports, "status", {})
+        # Units dissolved before the span: without figures, not counted as units.
+        self.gone = gone
         self.specs = list(specs)
         self.flow_codes = [s.code for s in self.specs if s.kind == "flow"]
         self.stock_codes = [s.code for s in self.specs if s.kind == "stock"]
+        self.flow_set, self.stock_set = set(self.flow_codes), set(self.stock_codes)
         self.ratios = [s for s in self.specs if s.kind == "ratio"]
+        base = self.flow_set | self.stock_set
+        # A ratio whose parts are not both indicators in force is never a unit's own.
+        self._ratios_own = all(s.numerator in base and s.denominator in base for s in self.ratios)
         self._nodes = {}
         self._empty = _Node()
         self._empty.parts = {s.code: (None, None, 0, 1, 0) for s in self.ratios}
@@ -121,70 +133,101 @@ class Rollup:
     def group(self, units):
         """Figures of a group of units that files nothing itself (a page's rows
         when the page's parent is not given): the units add up by the same rule."""
-        return self._figures(self._combine(None, [self._node(u) for u in units]))
+        return self._figures(self._combine([], [self._node(u) for u in units], group=True))
 
     # --- the rule -------------------------------------------------------------
 
     def _node(self, unit):
         node = self._nodes.get(unit)
         if node is None:
-            kids = []
-            for child in self.children.get(unit, ()):
-                kid = self._node(child)
-                if kid.has_data or child not in self.gone:
-                    kids.append(kid)
-            node = self._nodes[unit] = self._combine(unit, kids)
+            own = self._own(unit)
+            if not own and not self.children.get(unit):
+                node = self._empty  # files nothing and has no children: most branches
+            else:
+                node = self._combine(own, [] if self._complete(own) else self._kids(unit))
+            self._nodes[unit] = node
         return node
+
+    def _kids(self, unit):
+        kids = []
+        for child in self.children.get(unit, ()):
+            kid = self._node(child)
+            if kid.has_data or child not in self.gone:
+                kids.append(kid)
+        return kids
 
     def _own(self, unit):
         """[(quarter, quarter index, values, status bits)] of the unit's own reports."""
         found = []
-        if unit is None:
-            return found
-        for quarter in self.quarters:
+        for quarter, index in self.quarters:
             values = self.reports.get((unit, quarter))
             if values is not None:
-                found.append((quarter, quarter_index(*quarter), values,
-                              STATUS_BITS.get(self.status.get((unit, quarter)), 0)))
+                found.append((quarter, index, values, STATUS_BITS.get(self.status.get((unit, quarter)), 0)))
         return found
 
-    def _combine(self, unit, kids):
-        own = self._own(unit)
+    def _complete(self, own):
+        """The unit's own reports give every figure, so its subtree need not be
+        read (a province's units mostly file whole reports: this is the speed)."""
+        if not own or (self.flow_set and len(own) < len(self.quarters)) or not self._ratios_own:
+            return False
+        stocks = set()
+        for _, _, values, _ in own:
+            present = values.keys()
+            if None in values.values():
+                present = {code for code, value in values.items() if value is not None}
+            if not self.flow_set <= present:
+                return False
+            stocks |= present & self.stock_set
+        return self.stock_set <= stocks
+
+    def _combine(self, own, kids, group=False):
         reporting = [kid for kid in kids if kid.has_data]
-        if not own and not reporting and unit is not None:
+        if not own and not reporting and not group:
             return self._empty
         node = _Node()
         node.filed, node.has_data = bool(own), bool(own or reporting)
-        for code in self.flow_codes:
-            per_quarter = {}
-            for kid in reporting:
-                for quarter, (value, bits, _) in kid.flows.get(code, {}).items():
-                    before = per_quarter.get(quarter)
-                    per_quarter[quarter] = (value, bits, False) if before is None else (
-                        before[0] + value, before[1] | bits, False)
-            for quarter, _, values, bits in own:
-                value = values.get(code)
-                if value is not None:
-                    per_quarter[quarter] = (value, bits, True)
-            if per_quarter:
-                node.flows[code] = per_quarter
-        for code in self.stock_codes:
-            mine = next(((values[code], index, bits) for _, index, values, bits in reversed(own)
-                         if values.get(code) is not None), None)
-            if mine is not None:
-                value, index, bits = mine
-                node.stocks[code] = (value, index if index < self.last else None, bits, True)
-                continue
-            found = [kid.stocks[code] for kid in reporting if code in kid.stocks]
-            if found:
-                carried = [c for _, c, _, _ in found if c is not None]
-                bits = 0
-                for _, _, b, _ in found:
-                    bits |= b
-                node.stocks[code] = (sum(v for v, _, _, _ in found), min(carried) if carried else None,
-                                     bits, False)
+        flows, flow_bits, stocks, stock_bits = node.flows, node.flow_bits, node.stocks, node.stock_bits
+        for _, index, values, bits in own:  # in time order: a later stock replaces an earlier
+            mine = {code: value for code, value in values.items() if value is not None and code in self.flow_set}
+            if mine:
+                flows[index], flow_bits[index], node.flow_own[index] = mine, dict.fromkeys(mine, bits), set(mine)
+            mine = {code: value for code, value in values.items() if value is not None and code in self.stock_set}
+            stocks.update(mine)
+            stock_bits.update(dict.fromkeys(mine, bits))
+            node.stock_own.update(mine)
+            for code in mine:
+                if index < self.last:
+                    node.stock_carried[code] = index
+                else:
+                    node.stock_carried.pop(code, None)
+        for kid in reporting:
+            for index, values in kid.flows.items():
+                if index not in flows:  # the first figures of this quarter: a copy
+                    flows[index], flow_bits[index] = dict(values), dict(kid.flow_bits[index])
+                    continue
+                mine, sums, bits = node.flow_own.get(index, ()), flows[index], flow_bits[index]
+                kid_bits = kid.flow_bits[index]
+                for code, value in values.items():
+                    if code in mine:
+                        continue
+                    if code in sums:
+                        sums[code] += value
+                        bits[code] |= kid_bits[code]
+                    else:
+                        sums[code], bits[code] = value, kid_bits[code]
+            for code, value in kid.stocks.items():
+                if code in node.stock_own:
+                    continue
+                if code in stocks:
+                    stocks[code] += value
+                    stock_bits[code] |= kid.stock_bits[code]
+                else:
+                    stocks[code], stock_bits[code] = value, kid.stock_bits[code]
+                carried = kid.stock_carried.get(code)
+                if carried is not None and carried < node.stock_carried.get(code, carried + 1):
+                    node.stock_carried[code] = carried
         for spec in self.ratios:
-            node.parts[spec.code] = self._parts(node, spec, kids, unit is None)
+            node.parts[spec.code] = self._parts(node, spec, kids, group)
         return node
 
     def _parts(self, node, spec, kids, group=False):
@@ -206,44 +249,54 @@ class Rollup:
 
     def _own_value(self, node, code):
         """(value, status bits) when the unit's figure for `code` is wholly its own."""
-        if code in node.stocks:
-            value, _, bits, own = node.stocks[code]
-            return (value, bits) if own else None
-        per_quarter = node.flows.get(code)
-        if per_quarter and all(own for _, _, own in per_quarter.values()):
-            bits = 0
-            for _, b, _ in per_quarter.values():
-                bits |= b
-            return sum(v for v, _, _ in per_quarter.values()), bits
-        return None
+        if code in node.stock_own:
+            return node.stocks[code], node.stock_bits[code]
+        if code not in self.flow_set:
+            return None
+        total = bits = 0
+        found = False
+        for index, values in node.flows.items():
+            if code in values:
+                if code not in node.flow_own.get(index, ()):
+                    return None
+                found = True
+                total += values[code]
+                bits |= node.flow_bits[index][code]
+        return (total, bits) if found else None
 
     def _figures(self, node):
         figures = Figures(has_data=node.has_data)
         values, sources, bits = figures.values, figures.sources, 0
         for code in self.flow_codes:
-            per_quarter = node.flows.get(code)
-            if not per_quarter:
-                values[code] = None
-                continue
-            values[code] = sum(v for v, _, _ in per_quarter.values())
-            owned = [own for _, _, own in per_quarter.values()]
-            sources[code] = _source(any(owned), not all(owned))
-            for _, b, _ in per_quarter.values():
-                bits |= b
+            total, own, other = None, False, False
+            for index, found in node.flows.items():
+                value = found.get(code)
+                if value is None:
+                    continue
+                total = value if total is None else total + value
+                bits |= node.flow_bits[index][code]
+                if code in node.flow_own.get(index, ()):
+                    own = True
+                else:
+                    other = True
+            values[code] = total
+            if total is not None:
+                sources[code] = _source(own, other)
         for code in self.stock_codes:
-            if code not in node.stocks:
-                values[code] = None
-                continue
-            value, carried, b, own = node.stocks[code]
-            values[code], sources[code], bits = value, _source(own, not own), bits | b
-            if carried is not None:
-                figures.carried[code] = from_index(carried)
+            values[code] = node.stocks.get(code)
+            if code in node.stocks:
+                own = code in node.stock_own
+                sources[code] = _source(own, not own)
+                bits |= node.stock_bits[code]
+                if code in node.stock_carried:
+                    figures.carried[code] = from_index(node.stock_carried[code])
         for spec in self.ratios:
             numerator, denominator, covered, units, b = node.parts[spec.code]
             values[spec.code] = ratio(numerator, denominator, spec.scale)
             figures.coverage[spec.code] = (covered, units)
             if covered:
-                own = self._own_value(node, spec.numerator) and self._own_value(node, spec.denominator)
+                own = (self._own_value(node, spec.numerator) is not None
+                       and self._own_value(node, spec.denominator) is not None)
                 sources[spec.code] = "own" if own else "children"
                 bits |= b
         figures.statuses = _statuses(bits)
