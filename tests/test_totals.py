@@ -9,7 +9,7 @@ from portal.demo import figures
 
 def cell(page, unit, code):
     row = re.search(rf'<tr data-unit="{unit}">(.*?)</tr>', page, re.S).group(1)
-    td = re.search(rf'<td data-code="{code}">\s*<span class="figure">([^<]*)</span>', row, re.S)
+    td = re.search(rf'<td data-code="{code}"[^>]*>\s*<span class="figure">([^<]*)</span>', row, re.S)
     return td.group(1).strip()
 
 

@@ -16,7 +16,11 @@ def chart_data(parent, last):
     specs = data.specs_of(data.indicators_in_force())
     reports = data.load_reports(quarters)
     children = data.children_map()
-    by_quarter = [arithmetic.table([u.id for u in units], [q], children, reports, specs)[0] for q in quarters]
+    ended = data.dissolved()
+    # Each point is the unit's figure for that quarter as the totals page shows it.
+    by_quarter = [arithmetic.table([u.id for u in units], [q], children, reports, specs, parent=parent.id,
+                                   gone=data.gone_before(ended, [q]))[0]
+                  for q in quarters]
     latest = by_quarter[-1]
 
     def bars(code, digits=None):

@@ -1,6 +1,7 @@
 """Loading what the arithmetic needs from the database, in a few queries."""
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue, db
-from portal.reporting.arithmetic import IndicatorSpec, quarter_index
+from models.reporting import quarter_start
+from portal.reporting.arithmetic import IndicatorSpec, Reports, quarter_index
 
 # Reports that count in totals unless drafts are asked for too.
 COUNTED = ("submitted", "approved")
@@ -25,28 +26,44 @@ def children_map():
     return children
 
 
+def dissolved():
+    """{organisation id: the date it ceased} for units no longer active (few)."""
+    query = (Organisation.select(Organisation.id, Organisation.active_to)
+             .where(Organisation.active_to.is_null(False)))
+    return dict(query.tuples())
+
+
+def gone_before(ended, quarters):
+    """The units of `ended` (from `dissolved`) that ceased before the span began."""
+    first = quarter_start(*quarters[0])
+    return frozenset(unit for unit, day in ended.items() if day <= first)
+
+
 def _quarter_number():
     return ReportingPeriod.year * 4 + ReportingPeriod.quarter - 1
 
 
 def load_reports(quarters, statuses=COUNTED):
-    """{(organisation id, (year, quarter)): {indicator code: value}} for `quarters`.
+    """{(organisation id, (year, quarter)): {indicator code: value}} for `quarters`,
+    as an arithmetic.Reports that also knows each report's status.
 
     Read as plain tuples from the cursor: a province's five quarters are some
     60.000 figures, and building a peewee row for each would be most of the
     totals page's time.
     """
+    reports = Reports()
     if not quarters:
-        return {}
+        return reports
     wanted = _quarter_number().in_(sorted({quarter_index(*q) for q in quarters}))
     counted = QuarterlyReport.status.in_(statuses)
-    reports = {}
     filed = (QuarterlyReport
-             .select(QuarterlyReport.organisation, ReportingPeriod.year, ReportingPeriod.quarter)
+             .select(QuarterlyReport.organisation, ReportingPeriod.year, ReportingPeriod.quarter,
+                     QuarterlyReport.status)
              .join(ReportingPeriod)
              .where(wanted, counted))
-    for org_id, year, quarter in db.execute(filed):
+    for org_id, year, quarter, status in db.execute(filed):
         reports[(org_id, (year, quarter))] = {}
+        reports.status[(org_id, (year, quarter))] = status
     codes = dict(Indicator.select(Indicator.id, Indicator.code).tuples())
     values = (ReportValue
               .select(QuarterlyReport.organisation, ReportingPeriod.year, ReportingPeriod.quarter,

@@ -107,6 +107,11 @@ class Totals:
     year_before: dict = field(default_factory=dict)
     year_before_total: arithmetic.Figures = None
     has_children: set = field(default_factory=set)
+    # The parent's own reports alone, when its children are the rows: the
+    # total row is the parent's figure, its own per indicator where it has one.
+    own: arithmetic.Figures = None
+    own_previous: arithmetic.Figures = None
+    own_year_before: arithmetic.Figures = None
 
 
 def units_under(parent, quarters):
@@ -130,12 +135,24 @@ def build(selection):
     statuses = data.COUNTED + (("draft",) if selection.include_drafts else ())
     reports = data.load_reports(everything, statuses)
     children = data.children_map()
+    ended = data.dissolved()
+    parent = selection.parent.id
 
-    rows, total = arithmetic.table(ids, selection.quarters, children, reports, specs)
-    previous, previous_total = arithmetic.table(ids, previous_span, children, reports, specs)
-    year_before, year_before_total = arithmetic.table(ids, year_before_span, children, reports, specs)
-    return Totals(selection, units, indicators, rows, total, previous, previous_total,
-                  year_before, year_before_total, {u for u in ids if children.get(u)})
+    def over(quarters):
+        # The total row is the parent's own figure by the same rule as every row.
+        return arithmetic.table(ids, quarters, children, reports, specs, parent=parent,
+                                gone=data.gone_before(ended, quarters))
+
+    rows, total = over(selection.quarters)
+    previous, previous_total = over(previous_span)
+    year_before, year_before_total = over(year_before_span)
+    totals = Totals(selection, units, indicators, rows, total, previous, previous_total,
+                    year_before, year_before_total, {u for u in ids if children.get(u)})
+    if ids != [parent]:
+        totals.own, totals.own_previous, totals.own_year_before = (
+            arithmetic.unit_figures(parent, quarters, {}, reports, specs)
+            for quarters in (selection.quarters, previous_span, year_before_span))
+    return totals
 
 
 def current_quarter(today=None):
