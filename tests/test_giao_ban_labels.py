@@ -120,7 +120,8 @@ def test_the_comparison_shows_changes_with_a_sign_and_rates_in_points(app):
     figures.load()
     figures.load(EARLIER, quarter=(2019, 1))
     sheet = written(totals_of(), data_only=True)["So sánh"]
-    rate = sheet.cell(row_of(sheet, "Tỷ lệ tập hợp (%)"), 5)
+    # Only PHUNU reports both parts here, and the label says so.
+    rate = sheet.cell(row_of(sheet, "Tỷ lệ tập hợp (%) (tính trên 1/6 đơn vị)"), 5)
     assert round(rate.value, 1) == round(223470 / 286750 * 100 - 220000 / 286000 * 100, 1)  # +0,9 points
     assert rate.number_format == '[$-42A]+0.0" điểm %";"−"0.0" điểm %";"±"0.0" điểm %"'
     visits = sheet.cell(row_of(sheet, "Lượt đi cơ sở"), 5)
