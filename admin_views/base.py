@@ -215,6 +215,40 @@ class PortalModelView(ModelView):
                     )
         return refs
 
+    def create_form(self, obj=None):
+        return self._writable_inlines_only(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._writable_inlines_only(super().edit_form(obj))
+
+    def _writable_inlines_only(self, form):
+        """Inline rows follow the child's own rights, not the parent's: rows
+        this user may not write on their own screen are neither shown nor read
+        back from a POST (the secretariat keeps a directive, not the units'
+        reports on it)."""
+        for inline in self.inline_models or ():
+            child = _inline_model(inline)
+            if not self._may_write_rows_of(child):
+                for name in self._backrefs_to(child):
+                    if name in form:
+                        del form[name]
+        return form
+
+    def _may_write_rows_of(self, child):
+        own = next((v for v in self.admin._views
+                    if isinstance(v, PortalModelView) and v.model is child), None)
+        if own is None:
+            return True  # kept only through this form: the parent's rights apply
+        if not (own.may_write() and own.can_edit):
+            return False
+        # A confined user may meet rows of other sections among a parent's
+        # children; rows placed in the tree on their own are not offered then.
+        return organisations_in_scope() is None or own.scope_field is None
+
+    def _backrefs_to(self, child):
+        return [field.backref for field in child._meta.sorted_fields
+                if isinstance(field, ForeignKeyField) and field.rel_model is self.model]
+
     def scaffold_form(self):
         form_class = super().scaffold_form()
         if hasattr(self.model, "version"):
@@ -281,13 +315,8 @@ class PortalModelView(ModelView):
             )
 
     def inline_names(self):
-        names = []
-        for inline in self.inline_models or ():
-            child = _inline_model(inline)
-            for field in child._meta.sorted_fields:
-                if isinstance(field, ForeignKeyField) and field.rel_model is self.model:
-                    names.append(field.backref)
-        return names
+        return [name for inline in self.inline_models or ()
+                for name in self._backrefs_to(_inline_model(inline))]
 
     def audit(self, action, model, before, after):
         auditing.record(action, model, changes=auditing.difference(before, after),

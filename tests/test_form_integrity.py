@@ -1,9 +1,10 @@
 """Writing through forms never damages the tree, and follows each row's own rights."""
-import re
+import datetime
 
 import pytest
 
 from models import Organisation, OrganisationChange
+from tests.forms import rendered_form
 
 
 def org(code):
@@ -12,31 +13,7 @@ def org(code):
 
 def edit_form(client, url):
     """The fields of an edit form exactly as rendered: what a browser posts back."""
-    page = client.get(url).get_data(as_text=True)
-    form = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', tag)
-        kind = re.search(r'type="([^"]+)"', tag)
-        if not name or (kind and kind.group(1) in ("submit", "button", "file")):
-            continue
-        if kind and kind.group(1) == "checkbox":
-            if "checked" in tag:
-                form[name.group(1)] = "y"
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        form[name.group(1)] = _unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"|<option[^>]*value="([^"]*)"[^>]*selected', body)
-        if chosen:
-            form[name] = _unescape(chosen.group(1) or chosen.group(2))
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
-        form[name] = _unescape(body.lstrip("\r\n"))
-    return form
-
-
-def _unescape(text):
-    import html
-    return html.unescape(text)
+    return rendered_form(client.get(url).get_data(as_text=True))
 
 
 def tree():
@@ -108,5 +85,80 @@ def test_renaming_a_unit_is_saved_and_recorded(login):
     assert org("PHUNU-IAGRAI").name == "Hội LHPN xã Ia Grai"
     change = OrganisationChange.get(OrganisationChange.organisation == unit)
     assert change.change == "renamed" and change.note == "Tên cũ: Hội PHUNU-IAGRAI"
-    import datetime
     assert change.effective_on == datetime.date.today()
+
+
+def _directive_with_a_report():
+    from models import Directive, ImplementationReport
+
+    directive = Directive.create(number="11-CT/TU", kind="Chỉ thị", issuer="Tỉnh ủy",
+                                 issued_on=datetime.date(2022, 3, 15), title="Về công tác dân vận")
+    report = ImplementationReport.create(directive=directive, organisation=org("PHUNU"),
+                                         reported_on=datetime.date(2024, 6, 20), status="done",
+                                         content="Đã quán triệt đến 100% chi hội")
+    return directive, report
+
+
+def _campaign_with_a_result():
+    from models import Campaign, CampaignResult
+
+    campaign = Campaign.create(name="Mái ấm công đoàn", kind="cuoc_van_dong",
+                               leading_organisation=org("LDLD"), starts_on=datetime.date(2024, 1, 1))
+    result = CampaignResult.create(campaign=campaign, organisation=org("LDLD"), year=2024,
+                                   quarter=2, houses_built=22)
+    return campaign, result
+
+
+def _inline_case(kind):
+    from models import CampaignResult, ImplementationReport
+
+    if kind == "directive":
+        parent, child = _directive_with_a_report()
+        return parent, child, "reports", ImplementationReport, {"content": "SỬA TRÁI PHÉP"}, {
+            "organisation": str(org("NONGDAN").id), "reported_on": "01/07/2024",
+            "status": "done", "content": "Báo cáo giả"}
+    parent, child = _campaign_with_a_result()
+    return parent, child, "results", CampaignResult, {"houses_built": "999"}, {
+        "organisation": str(org("NONGDAN").id), "year": "2024", "quarter": "3", "houses_built": "5"}
+
+
+@pytest.mark.parametrize("kind", ["directive", "campaign"])
+def test_a_catalogue_form_offers_the_units_records_only_to_who_writes_them(login, kind):
+    parent, _, backref, *_ = _inline_case(kind)
+    url = f"/admin/{kind}/edit/?id={parent.id}"
+    # The rows are the units' own: the secretariat reads them on their own screens.
+    page = login("kt_vanphong", role="secretariat").get(url).get_data(as_text=True)
+    assert f'name="{backref}-0-id"' not in page
+    assert f"{backref}-button" not in page
+    # An admin, who writes those rows directly, still has them in the form.
+    assert f'name="{backref}-0-id"' in login("quantri").get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["directive", "campaign"])
+def test_the_secretariat_writes_no_units_records_through_a_catalogue_form(login, kind):
+    parent, child, backref, Child, changed, added = _inline_case(kind)
+    client = login("kt_vanphong", role="secretariat")
+    url = f"/admin/{kind}/edit/?id={parent.id}"
+    form = rendered_form(client.get(url).get_data(as_text=True))
+    # Forged: the existing row changed, a second one added, and each way round a delete.
+    form.update({f"{backref}-0-id": str(child.id)})
+    form.update({f"{backref}-0-{name}": value for name, value in changed.items()})
+    form.update({f"{backref}-1-{name}": value for name, value in added.items()})
+    before = {row.id: dict(row.__data__) for row in Child.select()}
+    client.post(url, data=form)
+    client.post(url, data=dict(form, **{f"del-{backref}-0": "y"}))
+    assert {row.id: dict(row.__data__) for row in Child.select()} == before
+
+
+def test_the_secretariat_still_keeps_a_directives_assignments(login):
+    from models import DirectiveAssignment
+
+    directive, _ = _directive_with_a_report()
+    client = login("kt_vanphong", role="secretariat")
+    url = f"/admin/directive/edit/?id={directive.id}"
+    form = rendered_form(client.get(url).get_data(as_text=True))
+    form.update({"assignments-0-organisation": str(org("PHUNU").id),
+                 "assignments-0-deadline": "30/06/2024", "assignments-0-recurrence": "once"})
+    page = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Đã lưu bản ghi" in page
+    assert DirectiveAssignment.get().organisation_id == org("PHUNU").id
