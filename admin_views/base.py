@@ -275,14 +275,19 @@ class PortalModelView(ModelView):
 
     def check_record(self, form, model):
         """Domain rules: a model's `problems()` refuse the save in Vietnamese."""
-        problems = model.problems() if hasattr(model, "problems") else {}
-        problems.update(self.duplicates(model))
+        problems = self.record_problems(model)
         if problems:
             for name, message in problems.items():
                 field = getattr(form, name, None)
                 if field is not None:
                     field.errors = list(field.errors) + [message]
             raise ValidationError(" ".join(problems.values()))
+
+    def record_problems(self, model):
+        """Field → Vietnamese message for every rule the record breaks."""
+        problems = model.problems() if hasattr(model, "problems") else {}
+        problems.update(self.duplicates(model))
+        return problems
 
     def duplicates(self, model):
         """Unique columns already taken by another row, as field → message."""
