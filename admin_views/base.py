@@ -297,13 +297,26 @@ class PortalModelView(ModelView):
             value = getattr(model, field.name, None)
             if not field.unique or field.primary_key or value in (None, ""):
                 continue
-            clash = Model.select(Model.id).where(field == value)
+            clash = Model.select().where(field == value)
             if model.id:
                 clash = clash.where(Model.id != model.id)
-            if clash.exists():
-                label = self.get_column_name(field.name)
-                found[field.name] = f"{label} “{value}” đã được dùng cho {Model.verbose_name} khác."
+            holder = clash.first()
+            if holder is None:
+                continue
+            label = self.get_column_name(field.name)
+            if self._in_scope(holder):
+                found[field.name] = f"{label} “{value}” đã được dùng cho {holder}."
+            else:
+                # Outside the user's section a holder is not even confirmed
+                # to be a record of this kind, let alone named.
+                found[field.name] = f"{label} “{value}” đã có trong hệ thống."
         return found
+
+    def _in_scope(self, row):
+        ids = organisations_in_scope()
+        if ids is None or self.scope_field is None or self.scope_field.model is not type(row):
+            return True
+        return self.get_query().where(type(row).id == row.id).exists()
 
     def on_model_change(self, form, model, is_created):
         self.check_scope(model)

@@ -162,3 +162,31 @@ def test_the_secretariat_still_keeps_a_directives_assignments(login):
     page = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
     assert "Đã lưu bản ghi" in page
     assert DirectiveAssignment.get().organisation_id == org("PHUNU").id
+
+
+def test_a_taken_code_is_named_only_inside_the_section(login):
+    add_unit("PHUNU-IAGRAI", org("PHUNU"))
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    count = Organisation.select().count()
+    for code, answer in (("PHUNU-IAGRAI", "đã được dùng cho Hội PHUNU-IAGRAI (PHUNU-IAGRAI)"),
+                         ("NONGDAN", "Mã “NONGDAN” đã có trong hệ thống.")):
+        page = client.post("/admin/organisation/new/", data={
+            "code": code, "name": "Hội mới", "kind": "phunu", "level": "xa",
+            "parent": str(org("PHUNU").id)}).get_data(as_text=True)
+        assert answer in page
+    assert "Hội Nông dân tỉnh" not in page and "tổ chức khác" not in page
+    assert Organisation.select().count() == count
+
+
+def test_the_organisation_import_names_a_taken_code_only_inside_the_section(login):
+    from tests.test_catalogue_import import ORG_HEADER, upload
+    from tests.test_member_import import xlsx_file
+
+    add_unit("PHUNU-IAGRAI", org("PHUNU"))
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    rows = [["PHUNU-IAGRAI", "Hội mới 1", "Hội Liên hiệp Phụ nữ", "Cấp xã (cơ sở)", "PHUNU", "", ""],
+            ["NONGDAN", "Hội mới 2", "Hội Liên hiệp Phụ nữ", "Cấp xã (cơ sở)", "PHUNU", "", ""]]
+    page = upload(client, "organisations", xlsx_file(rows, header=ORG_HEADER)).get_data(as_text=True)
+    assert "đã có tổ chức mã «PHUNU-IAGRAI»" in page
+    assert "mã «NONGDAN» đã có trong hệ thống" in page
+    assert "đã có tổ chức mã «NONGDAN»" not in page
