@@ -16,7 +16,7 @@ from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, Integri
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from admin_views import auditing, exporting, listing
+from admin_views import auditing, exporting, inlines, listing
 from admin_views.access import ACCESS, covers, organisations_in_scope, user_role
 from admin_views.fields import PortalConverter
 from admin_views.formatters import FORMATTERS, number_column
@@ -216,38 +216,10 @@ class PortalModelView(ModelView):
         return refs
 
     def create_form(self, obj=None):
-        return self._writable_inlines_only(super().create_form(obj))
+        return inlines.writable_only(self, super().create_form(obj))
 
     def edit_form(self, obj=None):
-        return self._writable_inlines_only(super().edit_form(obj))
-
-    def _writable_inlines_only(self, form):
-        """Inline rows follow the child's own rights, not the parent's: rows
-        this user may not write on their own screen are neither shown nor read
-        back from a POST (the secretariat keeps a directive, not the units'
-        reports on it)."""
-        for inline in self.inline_models or ():
-            child = _inline_model(inline)
-            if not self._may_write_rows_of(child):
-                for name in self._backrefs_to(child):
-                    if name in form:
-                        del form[name]
-        return form
-
-    def _may_write_rows_of(self, child):
-        own = next((v for v in self.admin._views
-                    if isinstance(v, PortalModelView) and v.model is child), None)
-        if own is None:
-            return True  # kept only through this form: the parent's rights apply
-        if not (own.may_write() and own.can_edit):
-            return False
-        # A confined user may meet rows of other sections among a parent's
-        # children; rows placed in the tree on their own are not offered then.
-        return organisations_in_scope() is None or own.scope_field is None
-
-    def _backrefs_to(self, child):
-        return [field.backref for field in child._meta.sorted_fields
-                if isinstance(field, ForeignKeyField) and field.rel_model is self.model]
+        return inlines.writable_only(self, super().edit_form(obj))
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
@@ -334,7 +306,7 @@ class PortalModelView(ModelView):
 
     def inline_names(self):
         return [name for inline in self.inline_models or ()
-                for name in self._backrefs_to(_inline_model(inline))]
+                for name in inlines.backrefs_to(self.model, _inline_model(inline))]
 
     def audit(self, action, model, before, after):
         auditing.record(action, model, changes=auditing.difference(before, after),
