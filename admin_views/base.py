@@ -16,7 +16,7 @@ from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, Integri
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from admin_views import auditing, exporting, listing
+from admin_views import auditing, exporting, inlines, listing
 from admin_views.access import ACCESS, covers, organisations_in_scope, user_role
 from admin_views.fields import PortalConverter
 from admin_views.formatters import FORMATTERS, number_column
@@ -215,6 +215,12 @@ class PortalModelView(ModelView):
                     )
         return refs
 
+    def create_form(self, obj=None):
+        return inlines.writable_only(self, super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return inlines.writable_only(self, super().edit_form(obj))
+
     def scaffold_form(self):
         form_class = super().scaffold_form()
         if hasattr(self.model, "version"):
@@ -241,14 +247,19 @@ class PortalModelView(ModelView):
 
     def check_record(self, form, model):
         """Domain rules: a model's `problems()` refuse the save in Vietnamese."""
-        problems = model.problems() if hasattr(model, "problems") else {}
-        problems.update(self.duplicates(model))
+        problems = self.record_problems(model)
         if problems:
             for name, message in problems.items():
                 field = getattr(form, name, None)
                 if field is not None:
                     field.errors = list(field.errors) + [message]
             raise ValidationError(" ".join(problems.values()))
+
+    def record_problems(self, model):
+        """Field → Vietnamese message for every rule the record breaks."""
+        problems = model.problems() if hasattr(model, "problems") else {}
+        problems.update(self.duplicates(model))
+        return problems
 
     def duplicates(self, model):
         """Unique columns already taken by another row, as field → message."""
@@ -258,13 +269,26 @@ class PortalModelView(ModelView):
             value = getattr(model, field.name, None)
             if not field.unique or field.primary_key or value in (None, ""):
                 continue
-            clash = Model.select(Model.id).where(field == value)
+            clash = Model.select().where(field == value)
             if model.id:
                 clash = clash.where(Model.id != model.id)
-            if clash.exists():
-                label = self.get_column_name(field.name)
-                found[field.name] = f"{label} “{value}” đã được dùng cho {Model.verbose_name} khác."
+            holder = clash.first()
+            if holder is None:
+                continue
+            label = self.get_column_name(field.name)
+            if self._in_scope(holder):
+                found[field.name] = f"{label} “{value}” đã được dùng cho {holder}."
+            else:
+                # Outside the user's section a holder is not even confirmed
+                # to be a record of this kind, let alone named.
+                found[field.name] = f"{label} “{value}” đã có trong hệ thống."
         return found
+
+    def _in_scope(self, row):
+        ids = organisations_in_scope()
+        if ids is None or self.scope_field is None or self.scope_field.model is not type(row):
+            return True
+        return self.get_query().where(type(row).id == row.id).exists()
 
     def on_model_change(self, form, model, is_created):
         self.check_scope(model)
@@ -281,13 +305,8 @@ class PortalModelView(ModelView):
             )
 
     def inline_names(self):
-        names = []
-        for inline in self.inline_models or ():
-            child = _inline_model(inline)
-            for field in child._meta.sorted_fields:
-                if isinstance(field, ForeignKeyField) and field.rel_model is self.model:
-                    names.append(field.backref)
-        return names
+        return [name for inline in self.inline_models or ()
+                for name in inlines.backrefs_to(self.model, _inline_model(inline))]
 
     def audit(self, action, model, before, after):
         auditing.record(action, model, changes=auditing.difference(before, after),

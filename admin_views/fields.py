@@ -58,25 +58,44 @@ class WholeNumberField(fields.IntegerField):
 
 
 class StrictAjaxSelectField(AjaxSelectField):
-    """An ajax picker that refuses an id it cannot find instead of saving blank."""
+    """An ajax picker that refuses an id it cannot find instead of saving blank.
+
+    The submitted id is kept apart from the field's data: reading `data` goes
+    through the user's scoped lookup, and anything that reads and re-assigns
+    it before validation (wtfpeewee's null filter on a nullable key did) would
+    otherwise turn an out-of-scope id into a silent NULL.
+    """
+
+    def __init__(self, loader, label=None, validators=None, **kwargs):
+        # Blank ("" or "__None") is handled by the field itself; a filter
+        # would only read the scoped data early.
+        kwargs.pop("filters", None)
+        super().__init__(loader, label, validators, **kwargs)
+        self.submitted = None
+
+    def process_formdata(self, valuelist):
+        self.submitted = valuelist[0] if valuelist else None
+        super().process_formdata(valuelist)
 
     def pre_validate(self, form):
-        submitted = self._formdata not in (None, "", "__None")
-        if submitted and self.data is None and self._is_current_value(form):
-            # Keeping what the record already points at is no new choice,
-            # even when it lies outside what this user may pick (an editor
-            # saving the unit at the top of their own section).
-            self.data = self.loader.model.get_by_id(int(self._formdata))
-        if submitted and self.data is None:
+        submitted = self.submitted not in (None, "", "__None")
+        if submitted and self._data is None:
+            found = self.loader.get_one(self.submitted)
+            if found is None and self._is_current_value():
+                # Keeping what the record already points at is no new choice,
+                # even when it lies outside what this user may pick (an editor
+                # saving the unit at the top of their own section).
+                found = self.object_data
+            if found is not None:
+                self.data = found
+        if submitted and self._data is None:
             # StopValidation: the "required" check after it would clear this message.
             raise StopValidation("Không tìm thấy lựa chọn này hoặc bạn không có quyền chọn nó.")
         super().pre_validate(form)
 
-
-    def _is_current_value(self, form):
-        record = getattr(form, "_obj", None)
-        current = record.__data__.get(self.name) if record is not None else None
-        return current is not None and str(current) == str(self._formdata)
+    def _is_current_value(self):
+        current = getattr(self.object_data, "id", None)
+        return current is not None and str(current) == str(self.submitted).strip()
 
 
 # Leading bytes of the formats a directive or report may be attached as.

@@ -1,5 +1,8 @@
 """Members (đoàn viên, hội viên)."""
+from flask import g
+
 from admin_views import auditing
+from admin_views.access import covers
 from admin_views.base import PortalModelView
 from admin_views.filters import InSubtreeFilter, choice_filter
 from models import Member
@@ -47,6 +50,30 @@ class MemberView(PortalModelView):
     column_export_list = column_list + SENSITIVE_FIELDS
     sensitive_columns = SENSITIVE_FIELDS
 
+    def record_problems(self, model):
+        problems = super().record_problems(model)
+        twin = model.same_person_in_unit() if "citizen_id" in problems and model.branch_id else None
+        if twin is not None:
+            twin = Member.get_by_id(twin.id)
+            # The check read another member's record; who holds the number is
+            # told only to users who may open that record anyway.
+            g.setdefault("identity_checks", []).append(twin)
+            if not covers(twin.branch_id):
+                problems["citizen_id"] = DUPLICATE_ELSEWHERE
+        return problems
+
+    def create_model(self, form):
+        try:
+            return super().create_model(form)
+        finally:
+            _audit_identity_checks()
+
+    def update_model(self, form, model):
+        try:
+            return super().update_model(form, model)
+        finally:
+            _audit_identity_checks()
+
     def render(self, template, **kwargs):
         # Opening a member's details or form shows their personal data: logged.
         model = kwargs.get("model")
@@ -54,3 +81,13 @@ class MemberView(PortalModelView):
             auditing.record("read_personal", model, organisation_id=model.branch_id,
                             note="Xem hồ sơ hội viên (dân tộc, tôn giáo, CCCD, điện thoại, ngày vào Đảng)")
         return super().render(template, **kwargs)
+
+
+DUPLICATE_ELSEWHERE = "Số CCCD đã có trong hệ thống."
+
+
+def _audit_identity_checks():
+    """Write the reads a refused save's rollback took with it."""
+    for twin in g.pop("identity_checks", []):
+        auditing.record("read_personal", twin, organisation_id=twin.branch_id,
+                        note="Kiểm tra trùng số CCCD khi ghi hồ sơ hội viên")

@@ -2,7 +2,7 @@
 import datetime
 
 from wtforms import StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from admin_views.base import PortalModelView
 from admin_views.fields import VietnameseDateField
@@ -37,6 +37,7 @@ class OrganisationView(PortalModelView):
         "effective_on": VietnameseDateField(
             ORGANISATION_LABELS["effective_on"],
             description="Khi chuyển trực thuộc hoặc đổi tên; để trống là hôm nay.",
+            validators=[Optional()],
         ),
         "change_note": StringField(ORGANISATION_LABELS["change_note"]),
     }
@@ -49,6 +50,10 @@ class OrganisationView(PortalModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
+        if model.parent_id is None and (is_created or _stored_parent(model) is not None):
+            # Only the bloc itself stands at the top: a unit without a parent
+            # falls out of every section, its members with it.
+            raise ValidationError("Cần chọn tổ chức cấp trên (mục “Trực thuộc”).")
         if model.parent_id and not is_created:
             if model.parent_id == model.id or model.parent.is_descendant_of(model):
                 raise ValidationError(
@@ -70,9 +75,8 @@ class OrganisationView(PortalModelView):
         note = form.change_note.data or None
 
         def record(change, when, **extra):
-            OrganisationChange.create(
-                organisation=model, change=change, effective_on=when, note=note, **extra
-            )
+            extra.setdefault("note", note)
+            OrganisationChange.create(organisation=model, change=change, effective_on=when, **extra)
 
         if before.parent_id != model.parent_id:
             record("moved", effective, old_parent=before.parent_id, new_parent=model.parent_id)
@@ -83,6 +87,10 @@ class OrganisationView(PortalModelView):
             record(change, model.active_to, new_parent=model.merged_into_id)
         if before.active_to and not model.active_to:
             record("restored", effective)
+
+
+def _stored_parent(model):
+    return Organisation.select(Organisation.parent).where(Organisation.id == model.id).scalar()
 
 
 class OrganisationChangeView(PortalModelView):

@@ -15,6 +15,8 @@ import re
 import pytest
 from peewee import CharField, DateField, ForeignKeyField, TextField
 
+from tests.forms import rendered_form
+
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignParticipant, Directive, DirectiveAssignment,
     Indicator, Organisation, ReportingPeriod, Setting, Village,
@@ -122,6 +124,23 @@ def forged_form(model, row):
         if value is not None:
             form[field.name] = str(value)
     return form
+
+
+def tree():
+    return {o.id: (o.parent_id, o.path) for o in Organisation.select()}
+
+
+def rows_to_save(model, allowed, root_code):
+    """A few rows the user reaches: the first, the last, and the one at the top
+    of the user's section (its own unit, whose parent lies outside it)."""
+    sectional = model not in CATALOGUES and model._meta.table_name not in SYSTEM
+    rows = [row for row in model.select().order_by(model.id)
+            if allowed is None or not sectional or owner_of(model, row) in allowed]
+    picked = rows[:1] + rows[-1:]
+    if root_code and sectional:
+        root = Organisation.get(Organisation.code == root_code).id
+        picked += [row for row in rows if owner_of(model, row) == root][:1]
+    return list({row.id: row for row in picked}.values())
 
 
 def stored(model, pk):
@@ -309,3 +328,53 @@ def test_report_attachments_follow_the_reports_scope(world, login, app, tmp_path
     with client.get(f"/files/{names['PHUNU']}") as response:
         assert response.status_code == 200
     assert client.get(f"/files/{names['NONGDAN']}").status_code == 404
+
+
+SAVERS = {"quantri": ("admin", None), **ROLES, "kt_phunu_xa": ("editor", "PHUNU-IAGRAI")}
+
+
+@pytest.mark.parametrize("username", sorted(SAVERS))
+def test_every_form_saved_unchanged_moves_nothing(world, login, username):
+    """Open the edit form of rows in the user's reach, post it back exactly as
+    rendered: the save goes through and nothing moves, the tree least of all."""
+    role, code = SAVERS[username]
+    client = login(username, role=role, org=code)
+    allowed = subtree(code) if code else None
+    saved = set()
+    for view in views(world):
+        model, base = view.model, f"/admin/{view.endpoint}/"
+        for row in rows_to_save(model, allowed, code):
+            url = f"{base}edit/?id={row.id}"
+            form = client.get(url)
+            if form.status_code != 200:
+                continue  # this role does not edit these rows
+            before, shape = stored(model, row.id), tree()
+            response = client.post(url, data=rendered_form(form.get_data(as_text=True)))
+            assert response.status_code == 302, (username, url, _errors(response))
+            after = stored(model, row.id)
+            assert after.pop("version", 0) >= before.pop("version", 0)
+            assert after == before, (username, url)
+            assert tree() == shape, (username, url)
+            saved.add(model)
+    if role in ("viewer",):
+        assert not saved
+    else:
+        assert saved, username
+    if role == "admin":
+        assert saved == {v.model for v in editable_views(world, username)
+                         if v.model.select().exists()}
+
+
+def editable_views(app, username):
+    from flask_login import login_user
+
+    from models import User
+
+    with app.test_request_context():
+        login_user(User.get(User.username == username))
+        return [v for v in views(app) if v.can_edit]
+
+
+def _errors(response):
+    page = response.get_data(as_text=True)
+    return re.findall(r'<div class="alert[^"]*">(.*?)</div>|<li>(.*?)</li>', page, re.S)[-8:]

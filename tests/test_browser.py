@@ -144,6 +144,8 @@ def test_directive_with_a_new_assignment_added_inline(page):
     pick(page, "assignments-0-organisation", "hoi nong dan tinh", "Hội Nông dân tỉnh")
     page.fill("#assignments-0-deadline", "31/12/2024")
     page.keyboard.press("Escape")
+    # A click outside closes the date picker, which can cover the buttons.
+    page.click("#title")
     page.click("input[type=submit][value='Lưu']")
     page.wait_for_selector(".alert-success")
 

@@ -290,7 +290,7 @@ def check(records, scope=None, today=None, progress=None):
         if branch is not None:
             item["branch"] = branch.id
             rows.append(MemberRow(line, item, branch, village, notes))
-    problems += _duplicates(rows)
+    problems += _duplicates(rows, scope)
     order = {header: i for i, (_, header) in enumerate(COLUMNS)}
     problems = sorted(set(problems), key=lambda p: (p.line or 0, order.get(p.column, 99), p.reason))
     return ([] if problems else rows), problems
@@ -377,8 +377,11 @@ def _unit_path(organisation):
     return "/" + "/".join(top_two) + "/"
 
 
-def _duplicates(rows):
-    """The same citizen ID twice under one provincial unit: in the file or already stored."""
+def _duplicates(rows, scope=None):
+    """The same citizen ID twice under one provincial unit: in the file or already stored.
+
+    A stored holder is named only when inside `scope`; every stored clash
+    found is audited as a read of that member's personal data."""
     problems, seen = [], {}
     for row in rows:
         cid = row.data["citizen_id"]
@@ -393,16 +396,30 @@ def _duplicates(rows):
     ids = list({cid for cid, _ in seen})
     stored = {}
     for start in range(0, len(ids), 500):
-        query = (Member.select(Member.citizen_id, Member.full_name, Organisation.path)
+        query = (Member.select(Member.citizen_id, Member.id, Member.full_name, Organisation.path)
                  .join(Organisation).where(Member.citizen_id.in_(ids[start:start + 500])).tuples())
-        for cid, name, path in query:
+        for cid, pk, name, path in query:
             top_two = [part for part in path.split("/") if part][:2]
-            stored.setdefault((cid, "/" + "/".join(top_two) + "/"), name)
-    for (cid, unit), line in seen.items():
-        if (cid, unit) in stored:
+            stored.setdefault((cid, "/" + "/".join(top_two) + "/"), (pk, name))
+    clashes = {stored[key][0]: line for key, line in seen.items() if key in stored}
+    shown = set(clashes)
+    if clashes and scope is not None:
+        shown = {pk for (pk,) in Member.select(Member.id).where(
+            Member.id.in_(list(clashes)), Member.branch.in_(scope)).tuples()}
+    for key, line in seen.items():
+        if key in stored:
+            pk, name = stored[key]
             problems.append(Problem(line, HEADERS["citizen_id"], (
-                f"Số CCCD đã có ở hội viên {stored[(cid, unit)]} của cùng đơn vị cấp tỉnh")))
+                f"Số CCCD đã có ở hội viên {name} của cùng đơn vị cấp tỉnh" if pk in shown
+                else "Số CCCD đã có trong hệ thống")))
+    _audit_identity_checks(clashes)
     return problems
+
+
+def _audit_identity_checks(member_ids):
+    for member in Member.select().where(Member.id.in_(list(member_ids))):
+        auditing.record("read_personal", member, organisation_id=member.branch_id,
+                        note="Kiểm tra trùng số CCCD khi nhập hội viên từ tệp")
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -54,6 +54,14 @@ def _parents(items, scope):
     return {o.code.upper(): o for o in query}
 
 
+def _codes_within(codes, scope):
+    if scope is None or not codes:
+        return set(codes)
+    query = Organisation.select(Organisation.code).where(
+        fn.UPPER(Organisation.code).in_(list(codes)), Organisation.id.in_(scope))
+    return {code.upper() for (code,) in query.tuples()}
+
+
 def _choice(item, name, table, labels, line, what, problems, notes):
     if not item.get(name):
         return None
@@ -73,11 +81,16 @@ def check(records, scope=None, today=None, progress=None):
     problems = []
     items = common.cells(records, HEADERS, REQUIRED, problems, progress=progress, raw=("active_from",))
     communes, stored = common.communes(items), common.taken(Organisation, items)
+    # A code taken outside the user's section is refused without saying by what.
+    elsewhere = stored - _codes_within(stored, scope)
+    stored -= elsewhere
     parents, seen, rows = _parents(items, scope), {}, []
     for item in counted(items, progress, MATCHING):
         line, notes = item.pop("line"), []
         code = item["code"].upper()
         common.check_code(item, line, stored, seen, HEADERS, "tổ chức", problems)
+        if code in elsewhere:
+            problems.append(Problem(line, HEADERS["code"], f"mã «{item['code']}» đã có trong hệ thống"))
         common.too_long(item, line, LIMITS, HEADERS, problems)
         kind = _choice(item, "kind", KINDS, KIND_CHOICES, line, "loại tổ chức", problems, notes)
         level = _choice(item, "level", LEVELS, LEVEL_CHOICES, line, "cấp", problems, notes)
