@@ -30,7 +30,9 @@ _COMMON, _UPPER, _OTHER = 0x02, 0x08, 0xFE
 
 def _mark_weight(mark):
     weight = _MARK.get(mark)
-    return bytes([weight]) if weight is not None else bytes([_OTHER]) + ord(mark).to_bytes(3, "big")
+    if weight is not None:
+        return bytes([weight])
+    return bytes([_OTHER]) + ord(mark).to_bytes(3, "big") + b"\xff"
 
 
 def _weights(char):

@@ -88,7 +88,8 @@ def _mark_weight(mark):
     weight = _MARK.get(mark)
     if weight is not None:
         return bytes([weight])
-    return bytes([_OTHER]) + ord(mark).to_bytes(3, "big")
+    # Ends in 0xFF so that dropping trailing plain weights never cuts it short.
+    return bytes([_OTHER]) + ord(mark).to_bytes(3, "big") + b"\xff"
 
 
 _WORDS = {}
