@@ -9,7 +9,8 @@ from flask_login import current_user
 from models.audit import AuditLog
 
 # Never copied into the trail: derived, internal or secret.
-UNRECORDED = {"search_text", "version", "password_hash", "session_token", "path"}
+UNRECORDED = {"search_text", "version", "password_hash", "session_token", "path",
+              "full_name_key", "name_key"}
 
 
 def _plain(value):

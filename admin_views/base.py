@@ -27,7 +27,7 @@ from models import AdministrativeUnit, Member, Organisation, Village, db
 # Catalogues too large for a <select>: picked through ajax search instead.
 LOOKUP_MODELS = (Organisation, Village, AdministrativeUnit, Member)
 
-HIDDEN_COLUMNS = ("version", "search_text", "path")
+HIDDEN_COLUMNS = ("version", "search_text", "path", "full_name_key", "name_key")
 
 
 class StaleRecord(Exception):
@@ -163,6 +163,7 @@ class PortalModelView(ModelView):
             order = [(self._sortable_columns[sort_column], sort_desc)]
         else:
             order = self._get_default_order() or [(self.model.id, True)]
+        order = listing.collated(self.model, order)
         if count is not None and page_size != 0:
             # A page, not an export: an export reads every row anyway, and the
             # scope index plus one sort reads fewer pages than the walk.

@@ -42,5 +42,7 @@ class PortalLookup(QueryAjaxModelLoader):
             query = query.where(
                 self.model.active_to.is_null() | (self.model.active_to > today)
             )
-        order = getattr(self.model, "name", self.model.id)
-        return list(query.order_by(order).offset(offset).limit(limit))
+        # Vietnamese alphabetical order where the model keeps a sort key.
+        keys = list(getattr(self.model, "sort_keys", {}))
+        order = getattr(self.model, keys[0]) if keys else getattr(self.model, "name", self.model.id)
+        return list(query.order_by(order, self.model.id).offset(offset).limit(limit))

@@ -24,7 +24,7 @@ SELECT m.full_name, m.gender, m.date_of_birth, o.name, v.name, m.card_number, m.
        m.status, m.ethnicity, m.religion, m.citizen_id, m.phone, m.party_introduced_on,
        m.party_admitted_on
 FROM member m JOIN organisation o ON o.id = m.branch_id LEFT JOIN village v ON v.id = m.village_id
-ORDER BY m.full_name, m.id
+ORDER BY m.full_name_key, m.id
 """
 
 

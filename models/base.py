@@ -1,7 +1,7 @@
 """The one database handle and the base every model inherits."""
-from peewee import DatabaseProxy, IntegerField, Model, TextField
+from peewee import BlobField, DatabaseProxy, IntegerField, Model, TextField
 
-from models.text import search_document
+from models.text import search_document, sort_key
 
 db = DatabaseProxy()
 
@@ -42,4 +42,36 @@ class SearchableModel(VersionedModel):
         self.search_text = search_document(
             *(getattr(self, name) for name in self.search_fields)
         )
+        return super().save(*args, **kwargs)
+
+
+class SortKeyField(BlobField):
+    """Bytes of sort_key(): a BLOB on SQLite, bytea on PostgreSQL, both
+    compared byte by byte whatever the database's locale."""
+
+    def __init__(self, **options):
+        options.setdefault("default", b"")
+        super().__init__(**options)
+
+    def python_value(self, value):
+        # psycopg2 reads bytea as a memoryview; bytes compare and print alike everywhere.
+        return bytes(value) if isinstance(value, memoryview) else value
+
+
+class NameOrdered:
+    """A record listed in Vietnamese alphabetical order.
+
+    `sort_keys` maps each SortKeyField to the text it orders, derived on
+    every save; bulk writers call `sort_keys_for(row)` themselves.
+    """
+
+    sort_keys = {}
+
+    @classmethod
+    def sort_keys_for(cls, data):
+        return {key: sort_key(data.get(source)) for key, source in cls.sort_keys.items()}
+
+    def save(self, *args, **kwargs):
+        for key, source in self.sort_keys.items():
+            setattr(self, key, sort_key(getattr(self, source)))
         return super().save(*args, **kwargs)

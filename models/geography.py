@@ -1,7 +1,7 @@
 """Administrative geography: province → (district) → commune → village."""
 from peewee import BooleanField, CharField, DateField, ForeignKeyField
 
-from models.base import SearchableModel
+from models.base import NameOrdered, SearchableModel, SortKeyField
 
 UNIT_KIND_CHOICES = [
     ("tinh", "Tỉnh"),
@@ -23,12 +23,14 @@ VILLAGE_KIND_CHOICES = [
 ]
 
 
-class AdministrativeUnit(SearchableModel):
+class AdministrativeUnit(NameOrdered, SearchableModel):
     verbose_name = "đơn vị hành chính"
     search_fields = ("code", "name")
+    sort_keys = {"name_key": "name"}
 
     code = CharField(max_length=20, unique=True)
     name = CharField(max_length=150)
+    name_key = SortKeyField(index=True)
     kind = CharField(max_length=20, choices=UNIT_KIND_CHOICES)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     active_from = DateField(null=True)
@@ -44,12 +46,14 @@ class AdministrativeUnit(SearchableModel):
         return self.name
 
 
-class Village(SearchableModel):
+class Village(NameOrdered, SearchableModel):
     verbose_name = "thôn, làng"
     search_fields = ("code", "name", "ethnic_groups")
+    sort_keys = {"name_key": "name"}
 
     code = CharField(max_length=20, unique=True)
     name = CharField(max_length=150)
+    name_key = SortKeyField(index=True)
     kind = CharField(max_length=20, choices=VILLAGE_KIND_CHOICES, default="thon")
     commune = ForeignKeyField(AdministrativeUnit, backref="villages", on_delete="RESTRICT")
     ethnic_minority = BooleanField(default=False)

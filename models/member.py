@@ -4,7 +4,7 @@ import re
 
 from peewee import CharField, DateField, ForeignKeyField, TextField
 
-from models.base import SearchableModel
+from models.base import NameOrdered, SearchableModel, SortKeyField
 from models.choices import ETHNICITY_CHOICES, GENDER_CHOICES, RELIGION_CHOICES
 from models.geography import Village
 from models.organisation import Organisation
@@ -27,11 +27,13 @@ PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
-class Member(SearchableModel):
+class Member(NameOrdered, SearchableModel):
     verbose_name = "hội viên"
     search_fields = ("full_name", "card_number", "citizen_id")
+    sort_keys = {"full_name_key": "full_name"}
 
     full_name = CharField(max_length=120)
+    full_name_key = SortKeyField()
     gender = CharField(max_length=3, choices=GENDER_CHOICES)
     date_of_birth = DateField(null=True)
     ethnicity = CharField(max_length=30, choices=ETHNICITY_CHOICES, null=True)
@@ -50,11 +52,11 @@ class Member(SearchableModel):
 
     class Meta:
         table_name = "member"
-        # (full_name, id): the list's default order, walked instead of sorted.
-        # (id, full_name): a search's matches are sorted by name from this
+        # (full_name_key, id): the list's default order, walked instead of sorted.
+        # (id, full_name_key): a search's matches are sorted by name from this
         # narrow index instead of from their whole rows (models/search.py).
-        indexes = ((("branch", "full_name"), False), (("full_name", "id"), False),
-                   (("id", "full_name"), False))
+        indexes = ((("branch", "full_name_key"), False), (("full_name_key", "id"), False),
+                   (("id", "full_name_key"), False))
 
     def __str__(self):
         return self.full_name

@@ -12,7 +12,7 @@ from peewee import (
     Value, fn,
 )
 
-from models.base import BaseModel, SearchableModel, db
+from models.base import BaseModel, NameOrdered, SearchableModel, SortKeyField, db
 from models.geography import AdministrativeUnit
 
 KIND_CHOICES = [
@@ -45,12 +45,14 @@ CHANGE_CHOICES = [
 ]
 
 
-class Organisation(SearchableModel):
+class Organisation(NameOrdered, SearchableModel):
     verbose_name = "tổ chức"
     search_fields = ("code", "name")
+    sort_keys = {"name_key": "name"}
 
     code = CharField(max_length=30, unique=True)
     name = CharField(max_length=200)
+    name_key = SortKeyField(index=True)
     kind = CharField(max_length=20, choices=KIND_CHOICES)
     level = CharField(max_length=20, choices=LEVEL_CHOICES)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")

@@ -8,13 +8,13 @@ import pytest
 from peewee import PostgresqlDatabase
 
 from models import (
-    Directive, Indicator, Member, Organisation, QuarterlyReport, ReportingPeriod, ReportValue,
-    TwinningLink, Village, db,
+    AdministrativeUnit, Directive, Indicator, Member, Organisation, QuarterlyReport,
+    ReportingPeriod, ReportValue, TwinningLink, Village, db,
 )
 from models.choices import ETHNIC_GROUPS
 from models.organisation import LEVEL_CHOICES
 from models.search import search_condition
-from models.text import search_document, search_terms
+from models.text import search_document, search_terms, sort_key
 from portal import migrate
 
 SMALL = ["--members", "2000", "--communes", "12"]
@@ -177,6 +177,20 @@ def test_search_finds_the_generated_names(app, runner):
     Member.create(full_name="Đặng Thị Mai Hương", gender="nu", branch=branch)
     found = Member.select().where(search_condition(Member, "dang thi mai huong"))
     assert "Đặng Thị Mai Hương" in {m.full_name for m in found}
+
+
+def test_every_generated_name_carries_its_vietnamese_sort_key(app, runner):
+    # Written through executemany on SQLite and COPY (bytea) on PostgreSQL.
+    generate(runner, *SMALL)
+    for model, name, key in ((Member, "full_name", "full_name_key"), (Organisation, "name", "name_key"),
+                             (Village, "name", "name_key"), (AdministrativeUnit, "name", "name_key")):
+        rows = list(model.select(getattr(model, name), getattr(model, key)).tuples())
+        assert len(rows) > 10 and all(bytes(k) == sort_key(n) for n, k in rows), model.__name__
+    listed = [n for n, in Member.select(Member.full_name)
+              .order_by(Member.full_name_key, Member.id).tuples()]
+    assert listed == sorted(listed, key=sort_key)
+    # Code-point order would put every Đ after Z.
+    assert listed.index("Đặng Văn Út") < next(i for i, n in enumerate(listed) if n.startswith("H"))
 
 
 def test_search_triggers_are_migration_0002s(app, runner, is_postgres):

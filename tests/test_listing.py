@@ -29,7 +29,7 @@ def every_page(client, query, pages):
 
 
 def expected(condition=None):
-    query = Member.select(Member.id).order_by(Member.full_name, Member.id)
+    query = Member.select(Member.id).order_by(Member.full_name_key, Member.id)
     if condition is not None:
         query = query.where(condition)
     return [m.id for m in query]

@@ -38,3 +38,46 @@ def test_status_exits_non_zero_while_a_migration_is_pending(app, runner):
     result = runner.invoke(args=["db", "status"])
     assert result.exit_code == 1
     assert "0003_bloc_units" in result.output
+
+
+def test_0011_fills_in_the_sort_keys_of_rows_written_before_it(app):
+    from models import Member
+    from models.text import sort_key
+
+    unit = Organisation.get(Organisation.code == "PHUNU")
+    assert migrate.runner().down("0011_vietnamese_order") == ["0011_vietnamese_order"]
+    mark = db.param
+    names = [f"{family} Thị {given}" for family in ("Bùi", "Bế", "Đặng", "Dương", "Hà", "Hải")
+             for given in ("Hiếu", "Hải", "Ánh", "An", "Út")] * 70  # more than one batch
+    for start in range(0, len(names), 300):
+        chunk = names[start:start + 300]
+        db.execute_sql(
+            "INSERT INTO member (full_name, gender, branch_id, status, version, search_text) VALUES "
+            + ", ".join([f"({mark}, 'nu', {mark}, 'active', 1, '')"] * len(chunk)),
+            [value for name in chunk for value in (name, unit.id)])
+    assert migrate.upgrade() == ["0011_vietnamese_order"]
+    members = list(Member.select())
+    assert len(members) == len(names) > 2000
+    assert all(m.full_name_key == sort_key(m.full_name) for m in members)
+    assert all(o.name_key == sort_key(o.name) for o in Organisation.select())
+    ordered = [m.full_name for m in Member.select().order_by(Member.full_name_key, Member.id)]
+    assert ordered == sorted(names, key=sort_key)
+    assert ordered[0] == "Bế Thị An" and ordered[-1] == "Hải Thị Út"
+
+
+def test_0011_keeps_the_key_it_was_written_with():
+    """The migration's frozen key is the models' key: a change to one needs a new migration."""
+    import importlib.util
+    import random
+
+    from models.text import sort_key
+
+    path = migrate.DIRECTORY + "/0011_vietnamese_order.py"
+    spec = importlib.util.spec_from_file_location("frozen_0011", path)
+    frozen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(frozen)
+    rng = random.Random(3)
+    alphabet = "aAàẢãÁạăẮâẦbBdĐđeêỆgGhHiÍoÔơỢuƯưyỸ -'’“”.0123456789ĕŏßж\u0301\u00a0\U0001e002"
+    texts = ["", None, "Nguyễn Thị Hoa", "Ksor H'Mai"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    assert [frozen._sort_key(t) for t in texts] == [sort_key(t) for t in texts]

@@ -277,6 +277,7 @@ def members(rng, branches, total):
 
     for row in rows:
         row["search_text"] = Member.search_document_for(row)
+        row.update(Member.sort_keys_for(row))
         row["version"] = 1
     for start in range(0, len(rows), CHUNK):
         Member.insert_many(rows[start:start + CHUNK]).execute()

@@ -427,7 +427,8 @@ def _audit_identity_checks(member_ids):
 def save(rows, source, user=None, dry_run=False, progress=None):
     """Insert every row in one transaction, with its search text, and audit it."""
     with db.atomic() as transaction:
-        records = (dict(row.data, search_text=Member.search_document_for(row.data))
+        records = (dict(row.data, search_text=Member.search_document_for(row.data),
+                        **Member.sort_keys_for(row.data))
                    for row in counted(rows, progress, WRITING))
         while chunk := list(itertools.islice(records, 200)):
             Member.insert_many(chunk).execute()

@@ -183,6 +183,8 @@ def _copy_text(value):
         return "f"
     if isinstance(value, str):
         return value.translate(_ESCAPES)
+    if isinstance(value, bytes):
+        return "\\\\x" + value.hex()  # bytea's hex input, its backslash escaped for COPY
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return str(value)

@@ -4,6 +4,7 @@ that the quarterly reports agree with the member records."""
 import operator
 
 from models import Member
+from models.text import sort_key
 from portal.demo.common import Weighted
 from portal.demo.people import MemberFactory, allocate
 
@@ -17,8 +18,8 @@ SECOND_RECORDS = 0.01
 
 FIELDS = ("full_name", "gender", "date_of_birth", "ethnicity", "religion", "citizen_id", "phone",
           "village", "branch", "card_number", "joined_on", "status", "left_on", "leave_reason",
-          "party_introduced_on", "party_admitted_on", "search_text", "version")
-_VALUES = operator.itemgetter(*FIELDS[:-2])
+          "party_introduced_on", "party_admitted_on", "full_name_key", "search_text", "version")
+_VALUES = operator.itemgetter(*FIELDS[:-3])
 PROGRESS_EVERY = 50000
 
 
@@ -93,7 +94,7 @@ def member_rows(rng, shape, total, tally, progress=None):
                         and row["date_of_birth"].year >= 1958 and rng.random() < aside):
                     candidates.setdefault(branch.commune_id, []).append(row)
             tally.add(branch.reporter_id, row)
-            yield _VALUES(row) + (Member.search_document_for(row), 1)
+            yield _VALUES(row) + (sort_key(row["full_name"]), Member.search_document_for(row), 1)
             done += 1
             if progress and (done % PROGRESS_EVERY == 0 or done == total):
                 progress("Hội viên", done, total)

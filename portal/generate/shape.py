@@ -12,7 +12,7 @@ materialised path is known before anything is written.
 import dataclasses
 
 from models import AdministrativeUnit, Organisation, Village
-from models.text import fold
+from models.text import fold, sort_key
 from portal.demo.common import COMMUNE_REFORM_DAY, Weighted, date
 from portal.demo.places import (
     COMMUNES, FARM_TRADES, LDLD_TREE, MERGED_VILLAGE, TREE, UNIT_KIND_WORD, geography,
@@ -73,12 +73,12 @@ class Node:
 
     def row(self):
         document = Organisation.search_document_for({"code": self.code, "name": self.name})
-        return (self.id, self.code, self.name, self.kind, self.level, self.parent_id, self.path,
-                self.commune_id, self.active_from, document, 1)
+        return (self.id, self.code, self.name, sort_key(self.name), self.kind, self.level,
+                self.parent_id, self.path, self.commune_id, self.active_from, document, 1)
 
 
-NODE_FIELDS = ("id", "code", "name", "kind", "level", "parent", "path", "commune", "active_from",
-               "search_text", "version")
+NODE_FIELDS = ("id", "code", "name", "name_key", "kind", "level", "parent", "path", "commune",
+               "active_from", "search_text", "version")
 
 
 @dataclasses.dataclass
@@ -153,10 +153,11 @@ def _communes(rng, demo_communes, demo_villages, total, writer):
         places.append(Commune(next_unit + index, code, slug, name, kind, mix, []))
         label = {"xa": "Xã", "phuong": "Phường"}[kind]
         full_name = f"{label} {name}"
-        unit_rows.append((next_unit + index, code, full_name, kind, province, COMMUNE_REFORM_DAY,
+        unit_rows.append((next_unit + index, code, full_name, sort_key(full_name), kind, province,
+                          COMMUNE_REFORM_DAY,
                           AdministrativeUnit.search_document_for({"code": code, "name": full_name}), 1))
-    writer.insert(AdministrativeUnit, ("id", "code", "name", "kind", "parent", "active_from",
-                                       "search_text", "version"), unit_rows)
+    writer.insert(AdministrativeUnit, ("id", "code", "name", "name_key", "kind", "parent",
+                                       "active_from", "search_text", "version"), unit_rows)
 
     village_rows = []
     next_village = writer.next_id(Village)
@@ -175,12 +176,12 @@ def _communes(rng, demo_communes, demo_villages, total, writer):
             code = f"TH{number:04d}"
             village = Place(next_village + len(village_rows), name, groups)
             place.villages.append(village)
-            village_rows.append((village.id, code, name, kind, place.id,
+            village_rows.append((village.id, code, name, sort_key(name), kind, place.id,
                                  "Jrai" in groups or "Bahnar" in groups, groups,
                                  Village.search_document_for({"code": code, "name": name,
                                                               "ethnic_groups": groups}), 1))
     with writer.indexes_suspended(Village):
-        writer.insert(Village, ("id", "code", "name", "kind", "commune", "ethnic_minority",
+        writer.insert(Village, ("id", "code", "name", "name_key", "kind", "commune", "ethnic_minority",
                                 "ethnic_groups", "search_text", "version"), village_rows)
     return places
 
