@@ -1,0 +1,63 @@
+"""What a new user meets first: the menu, the forms' required fields."""
+import html
+import re
+
+from models import Member
+from tests.test_members import member_form
+
+
+def menu(page):
+    """{category or None: [(item name, href)]} in the order the navigation bar shows them."""
+    bar = page[page.index('<ul class="nav navbar-nav'):page.index('id="current-user"')]
+    found = {}
+    for block in re.findall(r'<li class="dropdown">(.*?)</ul>', bar, re.S):
+        category = html.unescape(re.search(r'dropdown-toggle[^>]*>\s*(?:<[^>]+>\s*)*([^<]+?)\s*<', block).group(1))
+        found[category] = [(html.unescape(name.strip()), href) for href, name
+                           in re.findall(r'class="dropdown-item[^"]*" href="([^"]+)">\s*([^<]+?)\s*<', block)]
+    found[None] = [(html.unescape(name.strip()), href) for href, name
+                   in re.findall(r'class="nav-link[^"]*" href="([^"]+)">\s*([^<]+?)\s*<', bar)]
+    return found
+
+
+def test_every_page_has_one_name_and_every_import_one_place(login):
+    page = login("admin").get("/admin/").get_data(as_text=True)
+    found = menu(page)
+    names = [name for items in found.values() for name, _ in items]
+    assert len(names) == len(set(names)), names
+    for category, items in found.items():
+        assert category not in [name for name, _ in items], category
+    assert found["Báo cáo quý"][0] == ("Nhập báo cáo quý", "/admin/quarterlyreport/entry/")
+    imports = [(name, href) for items in found.values() for name, href in items if "/import-" in href]
+    assert set(imports) == set(found["Nhập dữ liệu"])
+    assert {href for _, href in found["Nhập dữ liệu"]} == {
+        "/admin/import-members/", "/admin/import-villages/", "/admin/import-organisations/",
+        "/admin/import-reports/"}
+    # No two names in one menu where one only adds a word to the other.
+    for items in found.values():
+        for name, _ in items:
+            assert not [other for other, _ in items if other != name and other.startswith(name)], name
+
+
+def test_required_fields_are_marked_and_gender_is_not_preselected(login):
+    client = login("admin")
+    page = client.get("/admin/member/new/").get_data(as_text=True)
+    marked = set(re.findall(r'<label for="(\w+)"[^>]*>[^<]*<strong class="text-danger">', page))
+    assert marked == {"full_name", "gender", "branch"}
+    gender = re.search(r'<select[^>]*id="gender".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option selected value="__None">', gender)
+
+    response = client.post("/admin/member/new/", data=member_form(gender="__None"))
+    assert "Trường này là bắt buộc." in response.get_data(as_text=True)
+    assert Member.select().count() == 0
+
+    client.post("/admin/member/new/", data=member_form())
+    member = Member.get()
+    page = client.get(f"/admin/member/edit/?id={member.id}").get_data(as_text=True)
+    gender = re.search(r'<select[^>]*id="gender".*?</select>', page, re.S).group(0)
+    assert '<option selected value="nu">' in gender
+
+
+def test_other_forms_mark_their_required_fields_too(login):
+    page = login("admin").get("/admin/organisation/new/").get_data(as_text=True)
+    marked = set(re.findall(r'<label for="(\w+)"[^>]*>[^<]*<strong class="text-danger">', page))
+    assert {"code", "name"} <= marked
