@@ -1,8 +1,10 @@
 """What a new user meets first: the menu, the forms' required fields."""
 import html
+import json
 import re
 
-from models import Member
+from models import AuditLog, Member
+from portal.demo import figures
 from tests.test_members import member_form
 
 
@@ -61,3 +63,27 @@ def test_other_forms_mark_their_required_fields_too(login):
     page = login("admin").get("/admin/organisation/new/").get_data(as_text=True)
     marked = set(re.findall(r'<label for="(\w+)"[^>]*>[^<]*<strong class="text-danger">', page))
     assert {"code", "name"} <= marked
+
+
+def test_the_audit_list_shows_time_and_vietnamese_record_types(login):
+    client = login("admin")
+    client.post("/admin/member/new/", data=member_form())
+    entry = AuditLog.select().where(AuditLog.action == "create").get()
+    page = client.get("/admin/auditlog/").get_data(as_text=True)
+    cells = dict(re.findall(r'<td class="col-(\w+)">\s*(.*?)\s*</td>', page, re.S))
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", cells["at"]), cells["at"]
+    assert entry.at.strftime("%d/%m/%Y %H:%M") in page
+    assert "Hội viên" in page and ">member<" not in re.sub(r"\s+", "", page)
+    filters = json.loads(html.unescape(re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', page, re.S).group(1)))
+    types = [tuple(option) for option in filters["Loại bản ghi"][0]["options"]]
+    assert ("member", "Hội viên") in types and ("portal_user", "Tài khoản") in types
+    assert not [name for _, name in types if name == "Bản ghi"]
+
+    details = client.get(f"/admin/auditlog/details/?id={entry.id}").get_data(as_text=True)
+    assert entry.at.strftime("%d/%m/%Y %H:%M") in details and "Hội viên" in details
+
+
+def test_report_times_show_the_hour(login):
+    figures.load()
+    page = login("admin").get("/admin/quarterlyreport/").get_data(as_text=True)
+    assert "20/06/2019 00:00" in page and "28/06/2019 00:00" in page
