@@ -10,6 +10,7 @@ from models import (
     Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
     User, Village,
 )
+from portal import home
 from portal.account import AccountView
 from portal.excel import import_view
 from portal.reporting.dashboard import DashboardView
@@ -21,19 +22,7 @@ from portal.jobs.views import JobsView
 class PortalIndexView(SignedInPage, AdminIndexView):
     @expose("/")
     def index(self):
-        # Counted through each view's own query, so every figure is scoped.
-        counts = []
-        for view in self.admin._views:
-            if getattr(view, "endpoint", None) in HOME_COUNTS and view.is_accessible():
-                count = f"{view.get_query().count():,}".replace(",", ".")
-                counts.append((HOME_COUNTS[view.endpoint], count, f"{view.endpoint}.index_view"))
-        return self.render("admin/index.html", counts=counts)
-
-
-HOME_COUNTS = {
-    "organisation": "Tổ chức", "member": "Hội viên", "directive": "Văn bản chỉ đạo",
-    "twinninglink": "Quan hệ kết nghĩa",
-}
+        return self.render("admin/index.html", work=home.quarter_work(self.admin))
 
 
 IMPORTS = "Nhập dữ liệu"
