@@ -34,7 +34,7 @@ REGISTRY = [
     (views.AdministrativeUnitView, AdministrativeUnit, "Đơn vị hành chính", "Địa bàn"),
     (views.VillageView, Village, "Thôn, làng, tổ dân phố", "Địa bàn"),
     (views.MemberView, Member, "Hội viên, đoàn viên", None),
-    (views.QuarterlyReportView, QuarterlyReport, "Danh sách báo cáo", "Báo cáo quý"),
+    (views.QuarterlyReportView, QuarterlyReport, "Báo cáo các đơn vị", "Báo cáo quý"),
     (views.ReportingPeriodView, ReportingPeriod, "Kỳ báo cáo", "Báo cáo quý"),
     (views.IndicatorView, Indicator, "Danh mục chỉ tiêu", "Báo cáo quý"),
     (views.DirectiveView, Directive, "Văn bản chỉ đạo", "Văn bản"),
