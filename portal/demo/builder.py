@@ -22,7 +22,7 @@ from portal.demo import figures
 from portal.demo.common import BASE_CODES
 from portal.demo.people import members as make_members
 from portal.demo.places import geography, organisations
-from portal.demo.records import campaigns, directives, set_province, twinning, users
+from portal.demo.records import campaigns, directives, recent_activity, set_province, twinning, users
 
 
 class AlreadySeeded(Exception):
@@ -92,6 +92,7 @@ def build(members=3000, seed=2024, today=None):
         campaigns(units, made)
         twinning(units, villages, merged_village, made["13"])
         figures.load_demo(rng, today)
+        recent_activity(rng, figures.quarters_before(figures.quarter_of(today)))
         set_province()
         accounts = users(units)
     return accounts
