@@ -35,7 +35,7 @@ SCREENS = [
     ("organisations", "kt_vanphong", "/admin/organisation/", None, ("td.col-name", "td.col-parent")),
     ("totals", "kt_vanphong", f"/admin/totals/?year={YEAR}&quarter={QUARTER}", ".table-responsive", ()),
     ("dashboard", "kt_vanphong", "/admin/dashboard/", None, ()),
-    ("audit", "kt_vanphong", "/admin/auditlog/", None, ("td.col-username", "td.col-record_label")),
+    ("audit", "kt_vanphong", "/admin/auditlog/", None, ("td.col-at", "td.col-username")),
     ("members", "kt_phunu", "/admin/member/", None, ("td.col-full_name", "td.col-branch")),
     ("member-form", "kt_phunu", "/admin/member/new/", None, ()),
     ("entry-grid", "kt_phunu", open_entry_grid, None, ()),
