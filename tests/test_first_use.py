@@ -85,5 +85,9 @@ def test_the_audit_list_shows_time_and_vietnamese_record_types(login):
 
 def test_report_times_show_the_hour(login):
     figures.load()
-    page = login("admin").get("/admin/quarterlyreport/").get_data(as_text=True)
+    client = login("admin")
+    page = client.get("/admin/quarterlyreport/").get_data(as_text=True)
     assert "20/06/2019 00:00" in page and "28/06/2019 00:00" in page
+    # Who has reported, beside the totals.
+    page = client.get("/admin/totals/?year=2019&quarter=2").get_data(as_text=True)
+    assert "20/06/2019 00:00" in page
