@@ -3,9 +3,31 @@ import json
 
 from markupsafe import Markup, escape
 
+from flask_admin.contrib.peewee.filters import FilterEqual
+
 from admin_views.base import PortalModelView
 from admin_views.filters import choice_filter
-from models import AuditLog
+from models import AuditLog, BaseModel
+
+
+def record_types():
+    """{table name: Vietnamese name} of every model ("member" → "Hội viên")."""
+    found, pending = {}, list(BaseModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        name = model.__dict__.get("verbose_name")  # abstract bases name no record type
+        if name:
+            found[model._meta.table_name] = name[:1].upper() + name[1:]
+    return found
+
+
+def record_type_column(view, context, model, name):
+    return record_types().get(model.record_table, model.record_table)
+
+
+def record_type_options():
+    return sorted(((table, name) for table, name in record_types().items()), key=lambda pair: pair[1])
 
 
 def changes_column(view, context, model, name):
@@ -38,9 +60,10 @@ class AuditLogView(PortalModelView):
         "record_table": "Loại bản ghi", "record_id": "Mã bản ghi", "record_label": "Bản ghi",
         "changes": "Giá trị cũ → mới", "organisation_id": "Mã tổ chức", "user_id": "Mã người dùng",
     }
-    column_formatters = {"changes": changes_column}
-    column_formatters_detail = {"changes": changes_column}
+    column_formatters = {"changes": changes_column, "record_table": record_type_column}
+    column_formatters_detail = {"changes": changes_column, "record_table": record_type_column}
     column_default_sort = ("at", True)
     column_sortable_list = ("at", "username", "action")
     column_filters = (choice_filter(AuditLog.action, "Thao tác"), AuditLog.username,
-                      AuditLog.record_table, AuditLog.at)
+                      FilterEqual(AuditLog.record_table, "Loại bản ghi", options=record_type_options),
+                      AuditLog.at)

@@ -10,6 +10,10 @@ def format_number(value):
 
 
 def _date(view, value, name=None):
+    # A datetime is a date too, and Flask-Admin takes the first formatter
+    # whose type matches: without this, times were cut to the day.
+    if isinstance(value, datetime.datetime):
+        return _datetime(view, value, name)
     return value.strftime("%d/%m/%Y")
 
 

@@ -10,6 +10,7 @@ from models import (
     Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
     User, Village,
 )
+from portal import home
 from portal.account import AccountView
 from portal.excel import import_view
 from portal.reporting.dashboard import DashboardView
@@ -21,29 +22,19 @@ from portal.jobs.views import JobsView
 class PortalIndexView(SignedInPage, AdminIndexView):
     @expose("/")
     def index(self):
-        # Counted through each view's own query, so every figure is scoped.
-        counts = []
-        for view in self.admin._views:
-            if getattr(view, "endpoint", None) in HOME_COUNTS and view.is_accessible():
-                count = f"{view.get_query().count():,}".replace(",", ".")
-                counts.append((HOME_COUNTS[view.endpoint], count, f"{view.endpoint}.index_view"))
-        return self.render("admin/index.html", counts=counts)
+        return self.render("admin/index.html", work=home.quarter_work(self.admin))
 
 
-HOME_COUNTS = {
-    "organisation": "Tổ chức", "member": "Hội viên", "directive": "Văn bản chỉ đạo",
-    "twinninglink": "Quan hệ kết nghĩa",
-}
-
+IMPORTS = "Nhập dữ liệu"
 
 # (view class, model, menu name, menu category)
 REGISTRY = [
-    (views.OrganisationView, Organisation, "Tổ chức", "Tổ chức"),
+    (views.OrganisationView, Organisation, "Cây tổ chức", "Tổ chức"),
     (views.OrganisationChangeView, OrganisationChange, "Lịch sử thay đổi tổ chức", "Tổ chức"),
     (views.AdministrativeUnitView, AdministrativeUnit, "Đơn vị hành chính", "Địa bàn"),
     (views.VillageView, Village, "Thôn, làng, tổ dân phố", "Địa bàn"),
     (views.MemberView, Member, "Hội viên, đoàn viên", None),
-    (views.QuarterlyReportView, QuarterlyReport, "Báo cáo quý", "Báo cáo quý"),
+    (views.QuarterlyReportView, QuarterlyReport, "Báo cáo các đơn vị", "Báo cáo quý"),
     (views.ReportingPeriodView, ReportingPeriod, "Kỳ báo cáo", "Báo cáo quý"),
     (views.IndicatorView, Indicator, "Danh mục chỉ tiêu", "Báo cáo quý"),
     (views.DirectiveView, Directive, "Văn bản chỉ đạo", "Văn bản"),
@@ -65,22 +56,27 @@ def build_admin(app):
         theme=Bootstrap4Theme(base_template="portal_base.html", fluid=True),
     )
     for view_class, model, name, category in REGISTRY:
+        if model is QuarterlyReport:
+            # The quarter's work first, then its lists and catalogues.
+            admin.add_link(MenuLink(name="Nhập báo cáo quý", endpoint="quarterlyreport.entry",
+                                    category=category))
         admin.add_view(view_class(model, name=name, category=category))
-    # Upload → preview → confirm, one page per kind, for whoever may create its records.
+        if model is QuarterlyReport:
+            admin.add_link(MenuLink(name="Tình hình nộp báo cáo", endpoint="quarterlyreport.submissions",
+                                    category=category))
+            admin.add_view(TotalsView(name="Tổng hợp giao ban", endpoint="totals", url="/admin/totals",
+                                      category=category))
+            admin.add_view(DashboardView(name="Biểu đồ", endpoint="dashboard", url="/admin/dashboard",
+                                         category=category))
+    # Every file import in one menu: upload → preview → confirm, for whoever
+    # may create those records.
     for kind, name, slug in ((import_view.MEMBERS, "Nhập hội viên từ tệp", "members"),
                              (import_view.VILLAGES, "Nhập thôn, làng từ tệp", "villages"),
                              (import_view.ORGANISATIONS, "Nhập tổ chức từ tệp", "organisations")):
         admin.add_view(import_view.ImportView(kind, name=name, endpoint=f"import_{slug}",
-                                              url=f"/admin/import-{slug}", category="Nhập dữ liệu"))
+                                              url=f"/admin/import-{slug}", category=IMPORTS))
+    admin.add_view(ReportImportView(name="Nhập số liệu báo cáo từ tệp", endpoint="import_reports",
+                                    url="/admin/import-reports", category=IMPORTS))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
     admin.add_view(JobsView(name="Tác vụ nền", endpoint="jobs", url="/admin/jobs"))
-    admin.add_view(ReportImportView(name="Nhập số liệu báo cáo", endpoint="import_reports",
-                                    url="/admin/import-reports", category="Báo cáo quý"))
-    for name, endpoint in (("Nhập báo cáo", "quarterlyreport.entry"),
-                           ("Tình hình nộp báo cáo", "quarterlyreport.submissions")):
-        admin.add_link(MenuLink(name=name, endpoint=endpoint, category="Báo cáo quý"))
-    admin.add_view(TotalsView(name="Tổng hợp giao ban", endpoint="totals", url="/admin/totals",
-                              category="Báo cáo quý"))
-    admin.add_view(DashboardView(name="Biểu đồ", endpoint="dashboard", url="/admin/dashboard",
-                                 category="Báo cáo quý"))
     return admin

@@ -1,12 +1,16 @@
 """`flask seed-demo`: a believable province, valid records, one run only."""
+import datetime
 import re
 from collections import defaultdict
 
 from models import (
-    Campaign, CampaignResult, Directive, Member, Organisation, Setting, TwinningLink, User,
-    Village,
+    Campaign, CampaignResult, Directive, Member, Organisation, Setting, TwinningActivity,
+    TwinningLink, User, Village,
 )
 from models.choices import ETHNIC_GROUPS, RELIGION_CHOICES
+from models.reporting import QuarterlyReport, ReportingPeriod
+from portal import demo
+from tests.test_report_entry import marked_rows
 
 USERNAMES = ("admin", "vanphong", "phunu", "nongdan", "lanhdao")
 UNITS = ("MTTQ", "DOAN", "PHUNU", "NONGDAN", "CCB", "LDLD")
@@ -116,3 +120,80 @@ def test_printed_passwords_log_in(app, runner):
     with app.app_context():
         user = User.get(User.username == "phunu")
         assert user.organisation.code == "PHUNU"
+
+
+# --------------------------------------------------------------------------
+# The demo follows the day it is built.
+
+
+def quarter_of(day):
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def eight_quarters_before(current):
+    index = current[0] * 4 + current[1] - 1
+    return [(i // 4, i % 4 + 1) for i in range(index - 8, index)]
+
+
+def reported_quarters():
+    """{(year, quarter)} of the periods holding reports, but seed 000's 2019 one."""
+    return {(p.year, p.quarter) for p in ReportingPeriod.select().join(QuarterlyReport).distinct()
+            if (p.year, p.quarter) != (2019, 2)}
+
+
+def test_the_demo_reports_the_eight_quarters_before_today(app, runner):
+    assert seed(runner, 300).exit_code == 0
+    today = datetime.date.today()
+    current = quarter_of(today)
+    assert reported_quarters() == set(eight_quarters_before(current))
+    open_now = ReportingPeriod.find(*current)
+    assert open_now.is_open and open_now.deadline > today
+    assert not QuarterlyReport.select().where(QuarterlyReport.period == open_now.id).exists()
+
+
+def test_a_demo_built_on_the_first_of_december_2026(app):
+    with app.app_context():
+        demo.build(members=200, today=datetime.date(2026, 12, 1))
+    assert reported_quarters() == {(2024, 4)} | {(2025, q) for q in (1, 2, 3, 4)} | {(2026, q) for q in (1, 2, 3)}
+    assert ReportingPeriod.find(2026, 4).is_open
+    assert ReportingPeriod.find(2026, 4).deadline == datetime.date(2027, 1, 10)
+    newest = QuarterlyReport.select().order_by(QuarterlyReport.submitted_at.desc()).first()
+    assert newest.submitted_at.date() < datetime.date(2026, 12, 1)
+    # The totals page's panels have something to show for the recent quarters too.
+    recent = CampaignResult.select().where(CampaignResult.year == 2026, CampaignResult.quarter == 3)
+    assert recent.count() >= 6
+    assert "Dân vận khéo" not in {r.campaign.name for r in recent}  # it ended in 2025
+    assert TwinningActivity.select().where(TwinningActivity.held_on >= datetime.date(2025, 10, 1)).exists()
+
+
+def test_demo_reports_agree_with_the_member_records(app, runner, login):
+    assert seed(runner, 600).exit_code == 0
+    client = login("kt_vanphong", role="secretariat")
+    checked = 0
+    for year, quarter in eight_quarters_before(quarter_of(datetime.date.today())):
+        for code in ("PHUNU", "NONGDAN", "LDLD"):
+            unit = Organisation.get(Organisation.code == code)
+            page = client.get(f"/admin/quarterlyreport/entry/?org={unit.id}&year={year}&quarter={quarter}")
+            page = page.get_data(as_text=True)
+            assert "Tổng số đoàn viên, hội viên cuối kỳ" in page
+            assert marked_rows(page) == [], (code, year, quarter)
+            assert "mismatch-summary" not in page
+            checked += 1
+    assert checked == 24
+
+
+def test_demo_deadlines_are_mostly_met_and_rates_stay_under_100_percent(app, runner, login):
+    assert seed(runner, 600).exit_code == 0
+    recent = set(eight_quarters_before(quarter_of(datetime.date.today())))
+    reports = [r for r in QuarterlyReport.select() if (r.period.year, r.period.quarter) in recent]
+    assert len(reports) == 6 * 8
+    late = [r for r in reports if r.is_late]
+    assert len(late) <= len(reports) // 5
+    assert sum(r.status == "approved" for r in reports) >= len(reports) - 2
+
+    client = login("kt_vanphong", role="secretariat")
+    for year, quarter in sorted(recent)[-2:]:
+        page = client.get(f"/admin/totals/?year={year}&quarter={quarter}").get_data(as_text=True)
+        rates = [float(v.replace(".", "").replace(",", "."))
+                 for v in re.findall(r'data-code="coverage_rate"[^>]*>.*?(\d[\d.]*,\d)%', page, re.S)]
+        assert rates and all(0 < rate < 100 for rate in rates), rates

@@ -7,9 +7,11 @@ shared/seeds/), twinning links and one demo account per role. Everything but
 the passwords is deterministic for a given seed, and every member record is
 valid by construction (`Member.problems()` finds nothing).
 
-Dates are generated up to AS_OF (or today, if earlier), so that the data does
-not depend on the day it is built.
+The demo follows the day it is built (`today`): members join and leave up to
+that day, the eight quarters before today's have their reports (member figures
+counted from the member records) and today's quarter is open for entry.
 """
+import datetime
 import random
 
 from models import (
@@ -20,7 +22,7 @@ from portal.demo import figures
 from portal.demo.common import BASE_CODES
 from portal.demo.people import members as make_members
 from portal.demo.places import geography, organisations
-from portal.demo.records import campaigns, directives, set_province, twinning, users
+from portal.demo.records import campaigns, directives, recent_activity, set_province, twinning, users
 
 
 class AlreadySeeded(Exception):
@@ -73,22 +75,24 @@ def check_empty():
 # --------------------------------------------------------------------------
 
 
-def build(members=3000, seed=2024):
+def build(members=3000, seed=2024, today=None):
     """Fill a freshly migrated database; return [(username, role, password)].
 
     Raises AlreadySeeded (and changes nothing) when the database already holds
     data beyond what `flask db upgrade` creates.
     """
     rng = random.Random(seed)
+    today = today or datetime.date.today()
     with db.atomic():
         units = check_empty()
         communes, villages, merged_village = geography()
         branches = organisations(rng, units, communes, villages, merged_village)
-        make_members(rng, branches, max(0, int(members)))
+        make_members(rng, branches, max(0, int(members)), until=today)
         made = directives(units)
         campaigns(units, made)
         twinning(units, villages, merged_village, made["13"])
-        figures.load_demo(rng)
+        figures.load_demo(rng, today)
+        recent_activity(rng, figures.quarters_before(figures.quarter_of(today)))
         set_province()
         accounts = users(units)
     return accounts

@@ -17,7 +17,7 @@ COMMUNE_REFORM_DAY = date(2025, 7, 1)
 
 
 def as_of():
-    """The last day generated data may fall on."""
+    """The last day generated data (portal/generate) may fall on; the demo follows today."""
     return min(AS_OF, date.today())
 
 

@@ -238,9 +238,9 @@ def allocate(total, shares=SHARE):
     return counts
 
 
-def members(rng, branches, total):
-    """The demo's members, for {unit: [(branch, home villages)]}."""
-    factory = MemberFactory(rng)
+def members(rng, branches, total, until=None):
+    """The demo's members, for {unit: [(branch, home villages)]}, dated up to `until`."""
+    factory = MemberFactory(rng, until)
     counts = allocate(total)
     rows = []
 

@@ -5,7 +5,8 @@ from models import (
     Campaign, CampaignParticipant, CampaignResult, Directive, DirectiveAssignment,
     ImplementationReport, Setting, TwinningActivity, TwinningLink, User,
 )
-from portal.demo.common import date
+from models.reporting import quarter_end, quarter_start
+from portal.demo.common import between, date
 
 
 # --------------------------------------------------------------------------
@@ -276,6 +277,46 @@ def twinning(units, villages, merged_village, directive):
         signed_on=date(2016, 3, 26), status="ended", responsible_person="Lê Văn Tám",
         note="Kết thúc năm 2019 do Plei Ia Pết sáp nhập vào Làng Kép (Nghị quyết số 137/NQ-HĐND).",
     )
+
+
+# --------------------------------------------------------------------------
+# The recent quarters' campaign results and twinning activities
+
+ROUTINE_ACTIVITIES = [
+    ("Thăm, tặng quà cho hộ nghèo, hộ gia đình chính sách", 15_000_000, 30),
+    ("Tuyên truyền pháp luật, phòng, chống tảo hôn và hôn nhân cận huyết thống", 0, 120),
+    ("Hỗ trợ giống cây trồng, vật nuôi cho hộ khó khăn", 40_000_000, 12),
+    ("Ra quân vệ sinh môi trường, làm đường giao thông nông thôn", 10_000_000, 80),
+]
+RESULT_FIGURES = ("models_built", "funds_mobilised", "houses_built", "houses_repaired",
+                  "people_supported", "workdays")
+
+
+def recent_activity(rng, quarters):
+    """Campaign results and twinning activities in the demo's recent quarters,
+    around the figures the articles give for 2024, so the totals page's panels
+    show the quarters it opens on."""
+    for campaign in Campaign.select():
+        base = list(CampaignResult.select().where(CampaignResult.campaign == campaign,
+                                                  CampaignResult.year == 2024, CampaignResult.quarter == 1))
+        for year, quarter in quarters:
+            if (year, quarter) <= (2024, 2) or (campaign.ends_on and campaign.ends_on < quarter_start(year, quarter)):
+                continue
+            for result in base:
+                scale = rng.uniform(0.6, 1.4)
+                figures = {name: round(getattr(result, name) * scale) for name in RESULT_FIGURES}
+                figures["funds_mobilised"] = round(figures["funds_mobilised"], -6)
+                CampaignResult.create(campaign=campaign, organisation=result.organisation_id,
+                                      year=year, quarter=quarter, **figures)
+    for link in TwinningLink.select().where(TwinningLink.status == "active"):
+        for year, quarter in quarters:
+            first = max(quarter_start(year, quarter), link.signed_on)
+            if first > quarter_end(year, quarter) or rng.random() < 0.4:
+                continue
+            description, value, people = rng.choice(ROUTINE_ACTIVITIES)
+            TwinningActivity.create(link=link, held_on=between(rng, first, quarter_end(year, quarter)),
+                                    description=description, support_value=value,
+                                    people_reached=people + rng.randint(0, people // 2))
 
 
 # --------------------------------------------------------------------------
