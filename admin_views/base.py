@@ -149,10 +149,8 @@ class PortalModelView(ModelView):
                  execute=True, page_size=None):
         query = self.get_query()
         joins = set()
-        for index, _name, value in filters or ():
-            flt = self._filters[index]
-            query = self._handle_join(query, flt.column, joins)
-            query = flt.apply(query, flt.clean(value))
+        page, search = listing.page_within(page), listing.own_search(self, search)
+        query = listing.apply_filters(self, query, filters, joins)
         count, matches, unsearched = None, None, query
         if search:
             query, count, matches = listing.narrow(self, query, search)
