@@ -11,6 +11,7 @@ from models import (
     User, Village,
 )
 from portal.account import AccountView
+from portal.headers import csp_nonce
 from portal.excel import import_view
 from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
@@ -63,6 +64,7 @@ def build_admin(app):
         name="Giao ban Khối",
         index_view=PortalIndexView(name="Trang chủ", url="/admin"),
         theme=Bootstrap4Theme(base_template="portal_base.html", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
     for view_class, model, name, category in REGISTRY:
         admin.add_view(view_class(model, name=name, category=category))

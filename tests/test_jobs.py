@@ -3,6 +3,7 @@ import datetime
 import io
 import json
 import os
+import re
 import socket
 import uuid
 
@@ -20,7 +21,7 @@ def small_limit(app):
 
 
 def start_export(client, query="search=nguyen"):
-    response = client.get(f"/admin/member/export/xlsx/?{query}")
+    response = client.post(f"/admin/member/export/xlsx/?{query}")
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     location = response.headers["Location"]
     assert "/admin/jobs/" in location
@@ -131,6 +132,26 @@ def test_result_files_are_removed_after_the_keeping_time(app, login, members, sm
     assert "đã được xoá" in client.get("/admin/jobs/").get_data(as_text=True)
     assert not os.path.exists(stored)
     assert client.get(f"{location}download").status_code == 404
+
+
+def test_a_link_to_a_large_export_starts_no_job_only_the_lists_button_does(app, login, members, small_limit):
+    client = login("quantri")
+    response = client.get("/admin/member/export/xlsx/?search=nguyen", follow_redirects=True)
+    assert Job.select().count() == 0
+    page = response.get_data(as_text=True)
+    assert "nên được xuất ở chế độ nền" in page
+    # The button on the list is a form that POSTs the list's query string, with its token.
+    form = re.search(r'<form method="post" class="form-inline" id="export-form"\s+action="([^"]+)"', page)
+    assert form and "search=nguyen" in form.group(1)
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(form.group(1).replace("&amp;", "&")).status_code == 400  # no token
+    assert Job.select().count() == 0
+
+
+def test_a_small_export_still_downloads_from_a_link(app, login, members):
+    response = login("quantri").get("/admin/member/export/xlsx/?search=nguyen")
+    assert response.status_code == 200
+    assert len(names_in(response)) == 4
 
 
 def redis_running():
