@@ -1,32 +1,21 @@
-/* Runs on every admin page. The Content-Security-Policy lets no inline event
-   handler run; Flask-Admin's templates still write a few ("return false;",
-   the delete confirmation). They are taken off before any click and bound
-   here instead, and links to "javascript:void(0)" (menus opened by script)
-   never navigate. */
+/* Runs on every admin page. The Content-Security-Policy runs no inline event
+   handler, so what Flask-Admin's templates did inline is done here: a button
+   with data-confirm asks before it submits, the action menu runs its action,
+   an inline list's "Add" adds a row, and links to "javascript:void(0)" (menus
+   opened by script) never navigate. */
 (function () {
-  function rebind(root) {
-    root.querySelectorAll('[onclick]').forEach(function (element) {
-      var code = element.getAttribute('onclick');
-      element.removeAttribute('onclick');
-      var confirmation = /safeConfirm\('((?:[^'\\]|\\.)*)'\)/.exec(code);
-      element.addEventListener('click', function (event) {
-        if (confirmation) {
-          var question = confirmation[1].replace(/\\(.)/g, '$1');
-          if (!window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
-        } else if (/^\s*return false;?\s*$/.test(code)) {
-          event.preventDefault();
-        }
-      });
-    });
-  }
   document.addEventListener('click', function (event) {
-    var link = event.target.closest && event.target.closest('a[href^="javascript:"]');
-    if (link) { event.preventDefault(); }
-  });
-  rebind(document);
-  new MutationObserver(function (changes) {
-    changes.forEach(function (change) {
-      change.addedNodes.forEach(function (node) { if (node.querySelectorAll) { rebind(node); } });
-    });
-  }).observe(document.documentElement, {childList: true, subtree: true});
+    if (!event.target.closest) { return; }
+    var asking = event.target.closest('[data-confirm]');
+    if (asking && !window.confirm(asking.getAttribute('data-confirm'))) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    var action = event.target.closest('[data-action]');
+    if (action && window.modelActions) { window.modelActions.execute(action.getAttribute('data-action')); }
+    var adding = event.target.closest('[data-inline-add]');
+    if (adding && window.faForm) { window.faForm.addInlineField(adding, adding.getAttribute('data-inline-add')); }
+    if (event.target.closest('a[href^="javascript:"]')) { event.preventDefault(); }
+  }, true);  // capture: before menu scripts that stop the click from bubbling
 })();
