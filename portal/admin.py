@@ -11,8 +11,8 @@ from models import (
     User, Village,
 )
 from portal.account import AccountView
-from portal.headers import csp_nonce
 from portal.excel import import_view
+from portal.headers import csp_nonce
 from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
