@@ -1,6 +1,6 @@
 """List exports: the list a user sees, as an Excel workbook.
 
-Every list screen's "Xuất Excel" link keeps the screen's query string, so the
+Every list screen's "Xuất Excel" button keeps the screen's query string, so the
 export goes through the same `get_list` as the screen: the user's scope
 (`get_query`), the search, the filters and the sort. Columns are the view's
 export columns with their Vietnamese labels; dates are real Excel dates,
@@ -11,7 +11,8 @@ with "=", "+" or "http" never becomes a formula or a link.
 Rows are written as they come from the database, a chunk at a time, into a
 constant-memory workbook on disk, so memory stays flat whatever the size. A
 list larger than EXPORT_MAX_SYNC_ROWS would outlast the request (gunicorn
-kills a worker after 30 s), so it becomes a background job (portal/jobs) that
+kills a worker after 30 s), so a POST of the button makes it a background job
+(portal/jobs; a GET only points to the button) that
 replays the same query string as the same user, with a progress bar and a
 download link when it is ready.
 """
@@ -66,6 +67,11 @@ def export_xlsx(view):
         )
         return redirect(view.get_url(".index_view", **_list_args()))
     if count > current_app.config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS):
+        if request.method != "POST":
+            # A link, a prefetch or a crawler must not start a job: only the list's button does.
+            flash(f"Danh sách có {format_number(count)} dòng nên được xuất ở chế độ nền: hãy bấm "
+                  "“Xuất Excel” trên trang danh sách.", "info")
+            return redirect(view.get_url(".index_view", **_list_args()))
         return _export_in_background(view, count)
 
     columns = list(view._export_columns)

@@ -4,7 +4,7 @@ import os
 import re
 import secrets
 
-from flask import current_app
+from flask import after_this_request, current_app
 from flask_admin.contrib.peewee.form import CustomModelConverter
 from flask_admin.form import DatePickerWidget
 from flask_admin.model.fields import AjaxSelectField
@@ -156,7 +156,33 @@ class AttachmentField(fields.FileField):
         safe = secure_filename(upload.filename) or "tep"
         stored = f"{datetime.date.today():%Y%m%d}-{secrets.token_hex(4)}-{safe}"
         upload.save(os.path.join(folder, stored))
-        setattr(obj, name, f"{self.subdir}/{stored}")
+        old, new = getattr(obj, name), f"{self.subdir}/{stored}"
+        setattr(obj, name, new)
+        column = getattr(type(obj), name)
+
+        @after_this_request
+        def settle(response):
+            # The save's transaction has ended by now: the file no row holds goes,
+            # the replaced one after a save, the new one after a refused save.
+            _remove_unreferenced(column, old if _referenced(column, new) else new)
+            return response
+
+
+def _referenced(column, stored):
+    return column.model.select().where(column == stored).exists()
+
+
+def _remove_unreferenced(column, stored):
+    if not stored or _referenced(column, stored):
+        return
+    subdir, _, name = stored.partition("/")
+    if not subdir.isalnum():
+        return
+    path = os.path.join(current_app.config["UPLOAD_FOLDER"], subdir, os.path.basename(name))
+    try:
+        os.remove(path)
+    except OSError:
+        pass  # already gone: nothing to keep tidy
 
 
 def attachment_link(view, context, model, name):

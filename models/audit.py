@@ -13,6 +13,7 @@ ACTION_CHOICES = [
     ("login_failed", "Đăng nhập sai"),
     ("logout", "Đăng xuất"),
     ("password", "Đổi mật khẩu"),
+    ("password_failed", "Nhập sai mật khẩu hiện tại"),
     ("read_personal", "Xem dữ liệu cá nhân"),
     ("export", "Xuất dữ liệu"),
     ("import", "Nhập dữ liệu"),

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models.choices import label
 from models.setting import Setting
 from models.user import ROLE_CHOICES
-from portal import auth, cli, database, files, i18n, jobs
+from portal import auth, cli, database, files, headers, i18n, jobs
 from portal.admin import build_admin
 from portal.config import Config
 
@@ -34,6 +34,7 @@ def create_app(config=None):
     app.register_blueprint(auth.bp)
     app.register_blueprint(files.bp)
     build_admin(app)
+    headers.init_app(app)
     cli.init_app(app)
     _register_template_helpers(app)
     _register_errors(app)

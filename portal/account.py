@@ -7,6 +7,7 @@ from admin_views import auditing
 from admin_views.access import SignedInPage
 from models import User, db
 from models.passwords import password_problem
+from portal import throttle
 from portal.auth import PasswordForm
 
 
@@ -19,7 +20,19 @@ class AccountView(SignedInPage, BaseView):
         form = PasswordForm()
         if form.validate_on_submit():
             user = User.get_by_id(current_user.id)
-            problem = self._problem(user, form)
+            # The current password is guessed here as on the login page: same
+            # throttle, same count, and every wrong one is in the audit trail.
+            attempt, wait = throttle.begin(user.username, auditing.client_address())
+            if wait:
+                flash(throttle.wait_message(wait), "error")
+                return self.render("account.html", form=form), 429
+            current_ok = user.check_password(form.current.data or "")
+            with db.atomic():
+                throttle.finish(attempt, current_ok)
+                if not current_ok:
+                    auditing.record("password_failed", user=user, table="portal_user",
+                                    note="Nhập sai mật khẩu hiện tại khi đổi mật khẩu")
+            problem = self._problem(user, form, current_ok)
             if problem:
                 flash(problem, "error")
             else:
@@ -35,8 +48,8 @@ class AccountView(SignedInPage, BaseView):
         return self.render("account.html", form=form)
 
     @staticmethod
-    def _problem(user, form):
-        if not user.check_password(form.current.data or ""):
+    def _problem(user, form, current_ok):
+        if not current_ok:
             return "Mật khẩu hiện tại không đúng."
         if (form.new.data or "") != (form.confirm.data or ""):
             return "Hai lần nhập mật khẩu mới không khớp."

@@ -13,6 +13,7 @@ from models import (
 from portal import home
 from portal.account import AccountView
 from portal.excel import import_view
+from portal.headers import csp_nonce
 from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
@@ -54,6 +55,7 @@ def build_admin(app):
         name="Giao ban Khối",
         index_view=PortalIndexView(name="Trang chủ", url="/admin"),
         theme=Bootstrap4Theme(base_template="portal_base.html", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
     for view_class, model, name, category in REGISTRY:
         if model is QuarterlyReport:

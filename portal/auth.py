@@ -1,11 +1,13 @@
 """Login, logout, session lifetime, own password, and the user loader."""
 import datetime
+import secrets
 import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 
 from admin_views import auditing
@@ -71,6 +73,24 @@ def safe_next(target):
     return target
 
 
+_dummy_hash = None
+
+
+def password_matches(user, password):
+    """Check `password` for `user` (perhaps None or disabled) at the same cost either way.
+
+    A missing account is checked against a throwaway hash: answering at once
+    would tell a guesser which usernames exist.
+    """
+    global _dummy_hash
+    if user is None:
+        if _dummy_hash is None:
+            _dummy_hash = generate_password_hash(secrets.token_hex(16))
+        check_password_hash(_dummy_hash, password)
+        return False
+    return user.check_password(password) and user.is_enabled
+
+
 def _start_session(user):
     session.clear()  # a fresh session on login: no fixation
     session.permanent = True
@@ -88,15 +108,15 @@ def login():
     if form.validate_on_submit():
         username = (form.username.data or "").strip()[:60]
         address = auditing.client_address()
-        wait = throttle.seconds_to_wait(username, address)
+        attempt, wait = throttle.begin(username, address)
         if wait:
             flash(throttle.wait_message(wait), "error")
             status = 429
         else:
             user = User.get_or_none(User.username == username)
-            good = user is not None and user.is_enabled and user.check_password(form.password.data or "")
+            good = password_matches(user, form.password.data or "")
             with db.atomic():
-                throttle.note(username, address, good)
+                throttle.finish(attempt, good)
                 auditing.record("login" if good else "login_failed", user=user,
                                 table="portal_user", note=None if good else f"Tên đăng nhập: {username}")
             if good:

@@ -15,7 +15,7 @@ def attempt(client, username, password="sai-mat-khau-roi"):
 
 def test_repeated_failures_slow_the_account_down_with_a_message(client, make_user):
     make_user("vanphong", role="secretariat")
-    for _ in range(throttle.ACCOUNT_ALLOWANCE):
+    for _ in range(throttle.PAIR_ALLOWANCE):
         assert attempt(client, "vanphong").status_code == 401
     response = attempt(client, "vanphong", PASSWORD)
     assert response.status_code == 429
@@ -46,13 +46,13 @@ def test_an_address_trying_many_accounts_is_held_back(app):
 
 def test_a_success_clears_the_account_count(client, make_user):
     make_user("vanphong", role="secretariat")
-    for _ in range(throttle.ACCOUNT_ALLOWANCE - 1):
+    for _ in range(throttle.PAIR_ALLOWANCE - 1):
         attempt(client, "vanphong")
     assert attempt(client, "vanphong", PASSWORD).status_code == 302
     client.post("/logout")
     assert attempt(client, "vanphong").status_code == 401
     assert attempt(client, "vanphong", PASSWORD).status_code == 302
-    assert LoginAttempt.select().count() >= throttle.ACCOUNT_ALLOWANCE + 2
+    assert LoginAttempt.select().count() >= throttle.PAIR_ALLOWANCE + 2
 
 
 def test_session_cookie_flags(app, login):

@@ -22,12 +22,21 @@ COLUMNS = ("org_code", "year", "quarter", "indicator_code", "value")
 # A province's full back-fill is a few thousand rows; far more is a wrong file
 # (or a zip bomb) and would only hold a write transaction open for long.
 MAX_ROWS = 100_000
+# The widest template has a few dozen columns. Read-only openpyxl pads every row
+# to its last cell, so one cell in column XFD made each row 16.384 cells: a
+# 17 KB file of 3.000 such rows took a worker from 77 to 480 MB. Rows are read
+# as wide as their header, and a file is refused, before its cells are read,
+# when it declares or holds more than this.
+MAX_COLUMNS = 500
+MAX_CELLS = 3_000_000
 MAX_VALUE = 2 ** 63 - 1  # ReportValue.value is a BIGINT
 # Encrypted xlsx files (and old .xls) are OLE compound documents, not zips.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # A row of a sheet's XML, with or without a namespace prefix; not <rowBreaks>.
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
 THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
@@ -118,6 +127,9 @@ def _xlsx_table(data, progress=None):
         raise FileProblem("Tệp không phải tệp Excel .xlsx hợp lệ (tệp bị hỏng hoặc chỉ đổi đuôi tên).")
     # openpyxl warns about features it ignores (validation, extensions):
     # harmless for reading figures, so they must not abort the import.
+    if _sheet_cells(data) > MAX_CELLS:
+        raise FileProblem(f"Tệp có quá nhiều ô dữ liệu (hơn {number(MAX_CELLS)} ô): hãy chép phần "
+                          "dữ liệu cần nhập sang tệp mẫu mới rồi nhập lại.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -128,16 +140,66 @@ def _xlsx_table(data, progress=None):
             if not book.worksheets:
                 raise FileProblem("Tệp Excel không có trang tính nào.")
             sheet = book.worksheets[0]
+            _refuse_absurd_size(sheet)
             # Some tools write a stale sheet size; read every row instead.
             sheet.reset_dimensions()
+            width = _header_width(sheet)
             return [[_cell_value(cell) for cell in row]
-                    for row in _limited(sheet.iter_rows(min_row=1), progress)]
+                    for row in _limited(sheet.iter_rows(min_row=1, max_col=width), progress)]
         except FileProblem:
             raise
         except Exception:
             raise FileProblem("Không đọc được tệp Excel: nội dung trang tính bị hỏng.") from None
         finally:
             book.close()
+
+
+def _refuse_absurd_size(sheet):
+    """A declared size no template comes near ("A1:XFD3000") is refused unread."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise FileProblem(f"Trang tính khai báo vùng dữ liệu quá lớn ({number(rows)} dòng × "
+                          f"{number(columns)} cột), trong khi tệp mẫu chỉ có vài chục cột: hãy chép "
+                          "phần dữ liệu cần nhập sang tệp mẫu mới rồi nhập lại.")
+
+
+def _header_width(sheet):
+    """Columns up to the last header cell: nothing right of the header is read."""
+    header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS), ())
+    filled = [index for index, cell in enumerate(header, start=1) if not blank(cell.value)]
+    return max(filled, default=1)
+
+
+def _sheet_cells(data):
+    """The most cell elements in one sheet, counted without parsing; stops past MAX_CELLS."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return max((_count_tags(archive, name, CELL_TAG, MAX_CELLS) for name in archive.namelist()
+                        if name.startswith("xl/worksheets/") and name.endswith(".xml")), default=0)
+    except Exception:  # a damaged zip fails in many ways; opening it says why
+        return 0
+
+
+def merged_ranges(data):
+    """Merged ranges of the first sheet ("A3:A5", …), read from its XML without loading its cells."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            path = book.worksheets[0]._worksheet_path if book.worksheets else None
+            book.close()
+            if path is None:
+                return []
+            with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as part:
+                found, tail = [], b""
+                while block := part.read(1 << 20):
+                    text = tail + block
+                    found += [m.group(1).decode() for m in MERGE_REF.finditer(text)
+                              if m.end() > len(tail)]
+                    tail = text[-64:]
+                return found
+        except Exception:
+            raise FileProblem("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx.") from None
 
 
 def estimated_rows(filename, data):
@@ -163,15 +225,20 @@ def estimated_rows(filename, data):
 
 def _row_elements(archive, name):
     """The <row> elements of one sheet, streamed; counting stops past MAX_ROWS."""
+    return _count_tags(archive, name, ROW_TAG, MAX_ROWS)
+
+
+def _count_tags(archive, name, tag, limit):
+    """The elements matching `tag` in one part, streamed; counting stops past `limit`."""
     count, tail = 0, b""
     with archive.open(name) as part:
-        while count <= MAX_ROWS:
+        while count <= limit:
             block = part.read(1 << 20)
             if not block:
                 break
             text = tail + block
             # A tag cut by the block's end is counted once, with the next block.
-            count += sum(1 for match in ROW_TAG.finditer(text) if match.end() > len(tail))
+            count += sum(1 for match in tag.finditer(text) if match.end() > len(tail))
             tail = text[-32:]
     return count
 
