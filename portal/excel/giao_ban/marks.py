@@ -5,6 +5,7 @@ final (its report not approved yet, or a draft) or not of the period's last
 quarter (a stock carried from an earlier quarter) says so on paper.
 """
 from models.reporting import quarter_label
+from portal.reporting import formatting
 
 SUBMITTED = "*"
 DRAFT = "**"
@@ -37,7 +38,7 @@ def parts(ind):
 
 
 def status_marks(figures):
-    return for_statuses(getattr(figures, "statuses", None) or set())
+    return for_statuses(figures.statuses)
 
 
 def for_statuses(statuses):
@@ -50,7 +51,7 @@ def for_statuses(statuses):
 
 def carried_from(ind, figures):
     """The earliest (year, quarter) a figure (or a ratio's part) was carried from, or None."""
-    carried = getattr(figures, "carried", None) or {}
+    carried = figures.carried
     found = [carried[code] for code in parts(ind) if carried.get(code)]
     return min(found) if found else None
 
@@ -62,10 +63,10 @@ def marks(ind, figures):
 
 
 def coverage_note(ind, figures):
-    covered = (getattr(figures, "coverage", None) or {}).get(ind.code)
+    covered = figures.coverage.get(ind.code)
     if ind.kind != "ratio" or not covered:
         return ""
-    return f"tính trên {covered[0]}/{covered[1]} đơn vị"
+    return formatting.coverage(covered)
 
 
 def carried_note(ind, figures):
@@ -79,7 +80,7 @@ def notes(ind, figures):
     if figures is None or figures.values.get(ind.code) is None:
         return ""
     found = [carried_note(ind, figures), coverage_note(ind, figures),
-             SOURCES.get((getattr(figures, "sources", None) or {}).get(ind.code), "")]
+             SOURCES.get(figures.sources.get(ind.code), "")]
     return "; ".join(n for n in found if n)
 
 
@@ -87,7 +88,7 @@ def combined(*many):
     """The statuses behind several Figures together (a total and its rows)."""
     statuses = set()
     for figures in many:
-        statuses |= getattr(figures, "statuses", None) or set()
+        statuses |= figures.statuses
     return statuses
 
 
