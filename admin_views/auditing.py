@@ -7,6 +7,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from models.audit import AuditLog
+from portal.api.auth import token_label
 
 # Never copied into the trail: derived, internal or secret.
 UNRECORDED = {"search_text", "version", "password_hash", "session_token", "path",
@@ -58,5 +59,6 @@ def record(action, model=None, changes=None, organisation_id=None, table=None, n
         record_id=getattr(model, "id", None),
         record_label=str(model)[:255] if model is not None else "",
         organisation_id=organisation_id,
+        via=token_label(),
         changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
     )

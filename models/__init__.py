@@ -1,4 +1,5 @@
 """Every record type, re-exported; ALL_MODELS is in dependency order."""
+from models.api_token import ApiToken
 from models.audit import AuditLog, LoginAttempt
 from models.base import BaseModel, SearchableModel, VersionedModel, db
 from models.campaign import Campaign, CampaignParticipant, CampaignResult
@@ -17,6 +18,7 @@ ALL_MODELS = [
     Member, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
     AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue, Job,
+    ApiToken,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -37,6 +37,8 @@ class AuditLog(BaseModel):
     # The organisation whose section the record belongs to: editors read the
     # history of their own subtree through it.
     organisation_id = IntegerField(null=True, index=True)
+    # "api:<token label>" for a change made through the API, else "".
+    via = CharField(max_length=100, default="")
     # JSON: {"field": [old, new], …}, or a note for logins and exports.
     changes = TextField(default="")
 

@@ -3,12 +3,13 @@ import os
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.choices import label
 from models.setting import Setting
 from models.user import ROLE_CHOICES
-from portal import auth, cli, database, files, headers, i18n, jobs
+from portal import api, auth, cli, database, files, headers, i18n, jobs
 from portal.admin import build_admin
 from portal.config import Config
 
@@ -33,6 +34,7 @@ def create_app(config=None):
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(files.bp)
+    api.init_app(app, csrf)
     build_admin(app)
     headers.init_app(app)
     cli.init_app(app)
@@ -51,25 +53,34 @@ def _register_template_helpers(app):
 
 
 def _register_errors(app):
-    def page(title, message, status):
+    def page(title, message, status, error=None):
+        # Under /api/ every error is problem+json, never an HTML page.
+        json_error = api.http_problem(error)
+        if json_error is not None:
+            return json_error
         return render_template("error.html", title=title, message=message), status
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return page("Yêu cầu không hợp lệ",
                     "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-                    "Hãy tải lại trang rồi thử lại; dữ liệu chưa được thay đổi.", 400)
+                    "Hãy tải lại trang rồi thử lại; dữ liệu chưa được thay đổi.", 400, error)
 
     @app.errorhandler(413)
     def too_large(error):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return page("Tệp quá lớn", f"Dung lượng gửi lên vượt quá {limit} MB; chưa có gì được lưu.", 413)
+        return page("Tệp quá lớn", f"Dung lượng gửi lên vượt quá {limit} MB; chưa có gì được lưu.", 413, error)
 
     @app.errorhandler(403)
     def forbidden(error):
         return page("Không có quyền truy cập",
-                    "Tài khoản của bạn không được phép xem hoặc thay đổi mục này.", 403)
+                    "Tài khoản của bạn không được phép xem hoặc thay đổi mục này.", 403, error)
 
     @app.errorhandler(404)
     def not_found(error):
-        return page("Không tìm thấy", "Trang hoặc bản ghi này không tồn tại.", 404)
+        return page("Không tìm thấy", "Trang hoặc bản ghi này không tồn tại.", 404, error)
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error):
+        json_error = api.http_problem(error)
+        return error if json_error is None else json_error

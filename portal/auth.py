@@ -37,6 +37,8 @@ def load_user(user_id):
 @bp.before_app_request
 def enforce_session_lifetime():
     """Idle timeout and absolute lifetime, checked on every request."""
+    if request.path.startswith("/api/"):
+        return None  # tokens, not sessions (portal.api.auth)
     if not current_user.is_authenticated:
         return None
     now = time.time()
