@@ -27,14 +27,23 @@ def create_app(config=None):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     database.init_app(app)
+    # First after the database: under /api/ the bearer token decides current_user.
+    api.init_app(app)
     jobs.init_app(app)
     i18n.init_app(app)
     # One CSRF mechanism for every POST: Flask-Admin's templates add the token.
+    # The API takes bearer tokens and never reads the session cookie, so it is
+    # the one place without it; every other path is checked (deny by default).
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
+
+    @app.before_request
+    def _csrf_protect():
+        if app.config["WTF_CSRF_ENABLED"] and not api.is_api_request():
+            csrf.protect()
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(files.bp)
-    api.init_app(app, csrf)
     build_admin(app)
     headers.init_app(app)
     cli.init_app(app)

@@ -1,10 +1,16 @@
 """The headless API under /api/v1: bearer tokens, JSON in and out, problem+json errors.
 
-`bp` carries every API route; `init_app` wires what the rest of the portal
-must do differently under /api/ (no session cookie, no CSRF, JSON errors).
+flask-smorest (marshmallow schemas, apispec) writes the OpenAPI 3.1 document
+from the routes' own declarations: it works on our plain Flask app beside
+Flask-Admin, and apispec writes 3.1's `type: [..., "null"]` for nullable
+fields. Every API blueprint is a `flask_smorest.Blueprint` registered with
+`rest.register_blueprint` in `init_app`, so it is both served and documented.
 """
-from flask import Blueprint, request
+from flask import g, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from portal.api import auth
@@ -12,17 +18,33 @@ from portal.api.problems import ApiError, from_error, from_http
 
 PREFIX = "/api/"
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Readable without a token: they describe the API and hold no data.
+PUBLIC_PATHS = {"/api/v1/openapi.json"}
+
+
+class PortalApi(Api):
+    def _register_error_handlers(self):
+        """Errors stay ours: problem+json under /api/, HTML pages elsewhere
+        (smorest's handler would answer every HTTP error in the app with JSON)."""
+
+
+rest = PortalApi(spec_kwargs={
+    "info": {"description": "API của Cổng giao ban Khối Mặt trận Tổ quốc và các đoàn thể. "
+                            "Xác thực bằng khóa API cá nhân: Authorization: Bearer <khóa>."},
+})
+
+bp = Blueprint("tai-khoan", __name__, url_prefix="/api/v1", description="Tài khoản của khóa API")
 
 
 def is_api_request():
     return request.path.startswith(PREFIX)
 
 
-@bp.before_request
 def _authenticate():
-    auth.authenticate()
-    auth.require_write()
+    """Every path under /api/v1/ needs a live token unless listed as public."""
+    if request.path.startswith("/api/v1/") and request.path not in PUBLIC_PATHS:
+        auth.authenticate()
+        auth.require_write()
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -39,10 +61,21 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().save_session(app, session, response)
 
 
-def init_app(app, csrf):
-    app.register_blueprint(bp)
-    csrf.exempt(bp)
+def init_app(app):
+    """Call before other blueprints: the token decides `current_user` first."""
+    app.before_request(_authenticate)
     app.session_interface = SessionInterface()
+    app.config.setdefault("API_TITLE", "Cổng giao ban: API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    rest.init_app(app)
+    rest.spec.components.security_scheme(
+        "khoa_api", {"type": "http", "scheme": "bearer",
+                     "description": "Khóa API cá nhân (Tài khoản → Khóa API)."})
+    rest.spec.options["security"] = [{"khoa_api": []}]
+    rest.register_blueprint(bp)
 
     @app.errorhandler(ApiError)
     def _api_error(error):
@@ -56,19 +89,31 @@ def http_problem(exception):
     return from_http(exception, request.method)
 
 
-@bp.get("/me")
-def me():
-    """The token's user and what the token may do."""
-    from flask import g, jsonify
-    from flask_login import current_user
+class OrganisationRef(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
 
-    organisation = current_user.organisation
-    return jsonify({
-        "username": current_user.username,
-        "full_name": current_user.full_name,
-        "role": current_user.role,
-        "organisation": None if organisation is None else
-        {"id": organisation.id, "code": organisation.code, "name": organisation.name},
-        "token": {"label": g.api_token.label, "read_only": g.api_token.read_only,
-                  "expires_at": g.api_token.expires_at.isoformat() if g.api_token.expires_at else None},
-    })
+
+class TokenInfo(Schema):
+    label = fields.String(metadata={"description": "Tên khóa"})
+    read_only = fields.Boolean(metadata={"description": "Khóa chỉ đọc"})
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "Hết hạn lúc"})
+
+
+class Me(Schema):
+    username = fields.String(metadata={"description": "Tên đăng nhập"})
+    full_name = fields.String(metadata={"description": "Họ và tên"})
+    role = fields.String(metadata={"description": "Vai trò"})
+    organisation = fields.Nested(OrganisationRef, allow_none=True,
+                                 metadata={"description": "Tổ chức của tài khoản"})
+    token = fields.Nested(TokenInfo)
+
+
+@bp.get("/me")
+@bp.response(200, Me)
+def me():
+    """Tài khoản và quyền của khóa API đang dùng"""
+    return {"username": current_user.username, "full_name": current_user.full_name,
+            "role": current_user.role, "organisation": current_user.organisation,
+            "token": g.api_token}

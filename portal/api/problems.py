@@ -54,6 +54,7 @@ def from_error(error):
 # Werkzeug's own errors (unknown URL, wrong method, body too large) under /api/.
 HTTP_CODES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
+    422: ("invalid_parameters", "Tham số không hợp lệ."),
     404: ("not_found", "Không tìm thấy tài nguyên này."),
     405: ("method_not_allowed", "Tài nguyên này không hỗ trợ phương thức {method}."),
     413: ("payload_too_large", "Dữ liệu gửi lên quá lớn."),
@@ -68,4 +69,6 @@ def from_http(exception, method):
     if status == 405 and isinstance(exception, HTTPException):
         allow = exception.get_headers()
         headers = {name: value for name, value in allow if name == "Allow"}
-    return problem(status, code, message.format(method=method), headers=headers)
+    # webargs (through flask-smorest) leaves its field messages in `data`.
+    errors = (getattr(exception, "data", None) or {}).get("messages")
+    return problem(status, code, message.format(method=method), errors=errors, headers=headers)
