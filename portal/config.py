@@ -37,6 +37,9 @@ class Config:
     # Background job result files are kept this long; a running job silent this long died.
     JOB_KEEP_HOURS = 24
     JOB_STALE_SECONDS = 300
+    # Requests per API token (portal/api/limits.py); writes have their own, tighter budget.
+    API_RATE_LIMIT = "600 per minute"
+    API_WRITE_RATE_LIMIT = "120 per minute"
 
     @classmethod
     def from_env(cls, instance_path, environ=None):
@@ -59,6 +62,12 @@ class Config:
         settings["JOBS_FOLDER"] = env.get("JOBS_FOLDER", os.path.join(instance_path, "jobs"))
         if env.get("JOB_WORKER_THREADS"):
             settings["JOB_WORKER_THREADS"] = int(env["JOB_WORKER_THREADS"])
+        for name in ("API_RATE_LIMIT", "API_WRITE_RATE_LIMIT"):
+            if env.get(name):
+                settings[name] = env[name]
+        if env.get("RATELIMIT_ENABLED"):
+            # Unset: on, except in tests (portal/api/limits.py).
+            settings["RATELIMIT_ENABLED"] = env["RATELIMIT_ENABLED"] not in ("0", "false", "no")
         secret = env.get("SECRET_KEY")
         if not secret:
             if production:

@@ -13,7 +13,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth
+from portal.api import auth, limits
 from portal.api.problems import ApiError, from_error, from_http
 
 PREFIX = "/api/"
@@ -64,13 +64,15 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app):
     """Call before other blueprints: the token decides `current_user` first."""
     app.before_request(_authenticate)
+    # Rate limits per token: after _authenticate, which tells whose token it is.
+    limits.init_app(app)
     app.session_interface = SessionInterface()
     app.config.setdefault("API_TITLE", "Cổng giao ban: API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    rest.init_app(app)
+    rest.init_app(app, spec_kwargs={"extra_plugins": [limits.RateLimitDoc()]})
     rest.spec.components.security_scheme(
         "khoa_api", {"type": "http", "scheme": "bearer",
                      "description": "Khóa API cá nhân (Tài khoản → Khóa API)."})
