@@ -111,6 +111,33 @@ def users_create(username, role, org_code, full_name):
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--label", default="Khóa tạo từ dòng lệnh", show_default=True,
+              help="Tên khóa, để nhận ra nó trong trang Khóa API (tối đa 80 ký tự).")
+@click.option("--expires-days", type=int, default=None,
+              help="Hết hạn sau bấy nhiêu ngày (mặc định: không hết hạn).")
+@click.option("--read-only", is_flag=True, help="Khóa chỉ được đọc, không được ghi.")
+def users_token(username, label, expires_days, read_only):
+    """Issue a personal API token for USERNAME; the token alone is the last line printed."""
+    from portal import api_keys
+
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise click.ClickException(f"Không có tài khoản {username}.")
+    if not user.is_enabled:
+        raise click.ClickException(f"Tài khoản {username} đang bị khóa: không cấp khóa API.")
+    try:
+        row, plaintext = api_keys.issue(user, label, expires_days, read_only, note="Cấp từ dòng lệnh")
+    except api_keys.TokenProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    rights = "chỉ đọc" if read_only else "đọc và ghi"
+    until = f"hết hạn {row.expires_at:%d/%m/%Y}" if row.expires_at else "không hết hạn"
+    click.echo(f"Đã cấp khóa API \"{row.label}\" cho {username} ({rights}, {until}).")
+    click.echo("Khóa chỉ in một lần; gửi kèm tiêu đề Authorization: Bearer <khóa>:")
+    click.echo(plaintext)
+
+
 def _read_file(path):
     try:
         with open(path, "rb") as fh:
