@@ -12,6 +12,7 @@ from models import (
 )
 from portal import home
 from portal.account import AccountView
+from portal.api_keys_view import ApiKeysView
 from portal.excel import import_view
 from portal.headers import csp_nonce
 from portal.reporting.dashboard import DashboardView
@@ -80,5 +81,6 @@ def build_admin(app):
     admin.add_view(ReportImportView(name="Nhập số liệu báo cáo từ tệp", endpoint="import_reports",
                                     url="/admin/import-reports", category=IMPORTS))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
+    admin.add_view(ApiKeysView(name="Khóa API", endpoint="api_keys", url="/admin/api-keys"))
     admin.add_view(JobsView(name="Tác vụ nền", endpoint="jobs", url="/admin/jobs"))
     return admin
