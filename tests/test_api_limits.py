@@ -1,4 +1,5 @@
 """Rate limits per API token: a 429 in problem+json with Retry-After, never on pages."""
+import contextlib
 import uuid
 
 import pytest
@@ -6,6 +7,7 @@ import redis
 
 from models import ApiToken, User, db
 from portal import create_app, migrate
+from portal.config import Config, ConfigError
 from tests.conftest import PASSWORD
 from tests.test_api_auth import bearer
 from tests.test_jobs import redis_running
@@ -27,15 +29,23 @@ def limited_app(database_url, tmp_path, **config):
     return app
 
 
+@contextlib.contextmanager
+def migrated(app):
+    """`app` on its freshly migrated database, closed afterwards as the shared fixture does."""
+    try:
+        with app.app_context():
+            migrate.upgrade()
+        yield app
+    finally:
+        if not db.is_closed():
+            db.close()
+        db.obj.close_all()
+
+
 @pytest.fixture
 def limited(database_url, tmp_path):
-    app = limited_app(database_url, tmp_path)
-    with app.app_context():
-        migrate.upgrade()
-    yield app
-    if not db.is_closed():
-        db.close()
-    db.obj.close_all()
+    with migrated(limited_app(database_url, tmp_path)) as app:
+        yield app
 
 
 def token_for(app, username, role="admin"):
@@ -112,34 +122,42 @@ def test_workers_share_their_counts_through_the_job_brokers_redis(database_url, 
                for _ in range(2)]
     server = redis.Redis.from_url(REDIS)
     try:
-        with workers[0].app_context():
-            migrate.upgrade()
-        token = token_for(workers[0], "dung-chung")
-        one, two = (worker.test_client() for worker in workers)
-        for client in (one, two, one, two):
-            assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
-        assert_throttled(two.get("/api/v1/me", headers=bearer(token)))
-        assert server.keys(f"*{prefix}*")
+        with migrated(workers[0]):
+            token = token_for(workers[0], "dung-chung")
+            one, two = (worker.test_client() for worker in workers)
+            for client in (one, two, one, two):
+                assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+            assert_throttled(two.get("/api/v1/me", headers=bearer(token)))
+            assert server.keys(f"*{prefix}*")
     finally:
         for key in server.scan_iter(f"*{prefix}*"):
             server.delete(key)
         server.close()
-        if not db.is_closed():
-            db.close()
-        db.obj.close_all()
 
 
 def test_a_redis_that_does_not_answer_falls_back_to_counting_in_memory(database_url, tmp_path):
     app = limited_app(database_url, tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
-    try:
-        with app.app_context():
-            migrate.upgrade()
+    with migrated(app):
         token = token_for(app, "du-phong")
         client = app.test_client()
         for _ in range(4):
             assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
         assert_throttled(client.get("/api/v1/me", headers=bearer(token)))
-    finally:
-        if not db.is_closed():
-            db.close()
-        db.obj.close_all()
+
+
+def test_outside_tests_the_limits_are_on_by_default(database_url, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "JOB_WORKER_THREADS": 0,
+                      "JOB_QUEUE_FILE": str(tmp_path / "jobs.sqlite3"), "API_RATE_LIMIT": "1 per minute"})
+    with migrated(app):
+        token = token_for(app, "that")
+        client = app.test_client()
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+        assert_throttled(client.get("/api/v1/me", headers=bearer(token)))
+
+
+def test_the_limits_come_from_the_environment_and_a_typo_stops_the_start(database_url, tmp_path):
+    settings = Config.from_env(str(tmp_path), {"RATELIMIT_ENABLED": "0", "API_RATE_LIMIT": "10 per second"})
+    assert settings["RATELIMIT_ENABLED"] is False and settings["API_RATE_LIMIT"] == "10 per second"
+    assert "RATELIMIT_ENABLED" not in Config.from_env(str(tmp_path), {})  # on, unless testing
+    with pytest.raises(ConfigError, match="API_WRITE_RATE_LIMIT"):
+        limited_app(database_url, tmp_path, API_WRITE_RATE_LIMIT="nhiều lần mỗi phút")

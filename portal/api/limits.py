@@ -22,8 +22,10 @@ import time
 from apispec import BasePlugin
 from flask import g
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
+from limits import parse_many
 
 from portal.api.problems import problem
+from portal.config import ConfigError
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 WRITE_SCOPE = "api-write"
@@ -42,12 +44,19 @@ def storage_uri(config):
     if explicit:
         return explicit
     broker = config.get("JOB_BROKER_URL") or ""
-    return broker if broker.startswith(("redis://", "rediss://", "unix://")) else "memory://"
+    return broker if broker.startswith("redis") else "memory://"  # as portal/jobs does
 
 
 def init_app(app):
     """Call after the token is resolved (its before_request must run first)."""
     config = app.config
+    for name in ("API_RATE_LIMIT", "API_WRITE_RATE_LIMIT"):
+        # A typo fails the start, not every API call afterwards.
+        try:
+            parse_many(config[name])
+        except ValueError:
+            raise ConfigError(f"{name}={config[name]!r} is not a rate limit such as "
+                              "'600 per minute'.") from None
     config.setdefault("RATELIMIT_ENABLED", not app.testing)
     config.setdefault("RATELIMIT_KEY_PREFIX", "giaoban")
     # Redis down: count in this process's memory instead of answering 500.
