@@ -58,5 +58,6 @@ def test_registry_covers_every_record_type():
     # Children are edited inside their parent's form (report figures in the report grid);
     # login attempts are internal; background jobs have their own owner-only pages.
     edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "LoginAttempt",
-                        "ReportValue", "Job"}
+                        "ReportValue", "Job",
+                        "ApiToken"}  # each user keeps their own on Tài khoản → Khóa API
     assert {m.__name__ for m in ALL_MODELS} - {m.__name__ for m in listed} == edited_elsewhere
