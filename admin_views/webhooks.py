@@ -11,6 +11,7 @@ from flask_admin.contrib.peewee.filters import FilterLike
 from flask_admin.model.template import LinkRowAction
 from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin_views import auditing
@@ -43,7 +44,7 @@ class EventsField(SelectMultipleField):
 
     def populate_obj(self, obj, name):
         chosen = set(self.data or ())
-        setattr(obj, name, ",".join(code for code, _ in self.choices if code in chosen))
+        setattr(obj, name, ",".join(code for code, _ in EVENT_CHOICES if code in chosen))
 
 
 def _events(view, context, model, name):
@@ -72,7 +73,7 @@ class WebhookView(PortalModelView):
     form_columns = ("url", "description", "events", "is_active")
     form_overrides = {"events": EventsField}
     form_args = {
-        "events": {"choices": EVENT_CHOICES},
+        "events": {"choices": [SelectChoice(code, label) for code, label in EVENT_CHOICES]},
         "url": {"description": "http:// hoặc https://; máy nhận phải trả lời mã 2xx trong 5 giây. "
                                "Không đi theo chuyển hướng."},
     }
