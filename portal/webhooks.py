@@ -85,6 +85,14 @@ def flush(exc=None):
     held = g.pop("webhook_outbox", None)
     if not held:
         return
+    try:
+        _queue_committed(held)
+    except Exception:
+        # A teardown must not fail the response; the rows stay pending for "gửi lại".
+        log.exception("webhook deliveries %s could not be queued", held)
+
+
+def _queue_committed(held):
     db.connect(reuse_if_open=True)
     committed = [pk for (pk,) in WebhookDelivery.select(WebhookDelivery.id)
                  .where(WebhookDelivery.id.in_(held), WebhookDelivery.status == "pending").tuples()]

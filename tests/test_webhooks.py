@@ -367,3 +367,53 @@ def test_the_secret_is_never_logged_while_delivering(app, hook, receiver, caplog
     jobs.run_pending(app)
     assert WebhookDelivery.get().status == "failed"
     assert caplog.text and hook.secret not in caplog.text
+
+
+def test_an_unknown_event_is_refused_in_vietnamese(app, login):
+    page = text(login("admin").post("/admin/webhook/new/", follow_redirects=True, data={
+        "url": "https://example.vn/hook", "events": ["report.approved", "member.deleted"]}))
+    assert "'member.deleted' không phải là lựa chọn hợp lệ của trường này." in page
+    assert "not a valid choice" not in page and Webhook.select().count() == 0
+
+
+def test_a_webhook_paused_before_sending_gets_nothing(app, hook, receiver, phunu):
+    post_grid(phunu, grid_url(), action="submit", field_visits="23", members_new="1.548")
+    Webhook.update(is_active=False).execute()
+    jobs.run_pending(app)
+    delivery = WebhookDelivery.get()
+    assert receiver.seen == [] and (delivery.status, delivery.attempts) == ("failed", 0)
+    assert delivery.last_error.startswith("Webhook đã tạm dừng")
+
+
+@pytest.fixture
+def threaded_app(database_url, tmp_path):
+    """The embedded set-up: a job worker thread inside the web process."""
+    from portal import create_app, migrate
+
+    app = create_app({
+        "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+        "JOB_QUEUE_FILE": str(tmp_path / "threaded-jobs.sqlite3"), "JOBS_FOLDER": str(tmp_path / "jobs"),
+        "JOB_WORKER_THREADS": 1, "WEBHOOK_RETRY_DELAYS": (1,),
+    })
+    with app.app_context():
+        migrate.upgrade()
+    yield app
+    app.extensions["jobs"].stop.set()
+    time.sleep(0.3)  # let the worker see it before the database goes
+    if not db.is_closed():
+        db.close()
+    db.obj.close_all()
+
+
+def test_the_worker_thread_of_the_web_process_sends_and_retries_when_due(threaded_app, receiver):
+    Webhook.create(url=receiver.url, events="import.finished")
+    receiver.answers.append((500, 0))
+    with threaded_app.test_request_context():
+        webhooks.emit("import.finished", {"kind": "members"})
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and WebhookDelivery.get().status == "pending":
+        time.sleep(0.1)
+    delivery = WebhookDelivery.get()
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    first, second = [a.started_at for a in WebhookAttempt.select().order_by(WebhookAttempt.number)]
+    assert second - first >= datetime.timedelta(seconds=1)
