@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from flask import g
 
 from models import AuditLog, QuarterlyReport, ReportingPeriod, Webhook, WebhookAttempt, WebhookDelivery, db
 from models.webhook import EVENT_CHOICES
@@ -417,3 +418,27 @@ def test_the_worker_thread_of_the_web_process_sends_and_retries_when_due(threade
     assert (delivery.status, delivery.attempts) == ("delivered", 2)
     first, second = [a.started_at for a in WebhookAttempt.select().order_by(WebhookAttempt.number)]
     assert second - first >= datetime.timedelta(seconds=1)
+
+
+def test_a_delivery_whose_task_was_lost_is_queued_again_and_a_duplicate_task_sends_nothing(
+        app, hook, receiver):
+    from portal.jobs import webhook_delivery
+
+    with app.test_request_context():
+        (delivery,) = webhooks.emit("import.finished", {"kind": "members"})
+        assert g.pop("webhook_outbox") == [delivery.id]  # the queue never hears of it
+    assert jobs.run_pending(app) == 0 and receiver.seen == []
+    # Ten minutes late: the workers' housekeeping finds it.
+    WebhookDelivery.update(next_attempt_at=datetime.datetime.now() - datetime.timedelta(minutes=11)).execute()
+    jobs.run_pending(app)
+    assert len(receiver.seen) == 1 and WebhookDelivery.get().status == "delivered"
+    # A second task for a delivery whose retry is not due does nothing.
+    receiver.answers.append((500, 0))
+    with app.test_request_context():
+        (other,) = webhooks.emit("import.finished", {"kind": "villages"})
+    jobs.run_pending(app)
+    assert WebhookDelivery.get_by_id(other.id).attempts == 1
+    with app.app_context():
+        webhook_delivery.enqueue(other.id)
+    jobs.run_pending(app)
+    assert WebhookDelivery.get_by_id(other.id).attempts == 1 and len(receiver.seen) == 2

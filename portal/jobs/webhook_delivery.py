@@ -8,8 +8,11 @@ queue runs it again after the next of WEBHOOK_RETRY_DELAYS seconds (1 min,
 5 min, 30 min, 2 h, 6 h: six tries in all); then it has failed. Nothing
 here sleeps: a retry is a task scheduled on the queue.
 
-A try is claimed by bumping `attempts` from the value read, so two workers
-that got the same task (a redelivered queue message) never both send it.
+A try is claimed by bumping `attempts` from the value read, and holds the
+delivery for LEASE_SECONDS: two tasks for one delivery never both send, and
+a task early for its retry does nothing. A pending delivery overdue by
+OVERDUE_SECONDS lost its task (a worker killed mid-try, a queue emptied):
+the workers' housekeeping (`requeue_overdue`, every minute) queues it again.
 The body's secret is never logged: errors name the receiver's answer only.
 """
 import datetime
@@ -30,6 +33,8 @@ DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
 MAX_TIMEOUT = 5.0
 USER_AGENT = "GiaoBan-Webhook/1"
 ERROR_LENGTH = 500
+LEASE_SECONDS = 60
+OVERDUE_SECONDS = 600
 
 TEXT = {
     "paused": "Webhook đã tạm dừng (hoặc bỏ sự kiện này) trước khi gửi; không gửi.",
@@ -46,6 +51,18 @@ def init_app(app, queue):
     app.extensions["webhook_task"] = queue.task(name=TASK_NAME)(
         lambda delivery_id: run(app, delivery_id))
     webhooks.init_app(app)
+
+
+def requeue_overdue(app):
+    """Queue again the pending deliveries whose task was lost; how many."""
+    with app.app_context():
+        cutoff = datetime.datetime.now() - datetime.timedelta(seconds=OVERDUE_SECONDS)
+        lost = [pk for (pk,) in WebhookDelivery.select(WebhookDelivery.id)
+                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
+                .order_by(WebhookDelivery.id).limit(500).tuples()]
+        for pk in lost:
+            enqueue(pk)
+        return len(lost)
 
 
 def enqueue(delivery_id, delay=0):
@@ -84,12 +101,15 @@ def attempt(delivery_id):
         return None  # sent, given up, or gone with its webhook
     hook = delivery.webhook
     now = datetime.datetime.now()
+    if delivery.next_attempt_at and delivery.next_attempt_at > now + datetime.timedelta(seconds=1):
+        return None  # a try is under way, or the retry is not due: another task has it
     if not hook.wants(delivery.event):
         (WebhookDelivery.update(status="failed", next_attempt_at=None, last_error=TEXT["paused"])
          .where(WebhookDelivery.id == delivery.id, WebhookDelivery.status == "pending").execute())
         return None
     number = delivery.attempts + 1
-    claimed = (WebhookDelivery.update(attempts=number, last_attempt_at=now)
+    lease = now + datetime.timedelta(seconds=LEASE_SECONDS)
+    claimed = (WebhookDelivery.update(attempts=number, last_attempt_at=now, next_attempt_at=lease)
                .where(WebhookDelivery.id == delivery.id, WebhookDelivery.status == "pending",
                       WebhookDelivery.attempts == delivery.attempts).execute())
     if not claimed:
