@@ -34,9 +34,18 @@ TEXT = {
 }
 
 
+class CheckboxList(ListWidget):
+    """A plain list: Flask-Admin's form-control class would clip it to one line."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.pop("class_", None)
+        kwargs["class"] = "list-unstyled mb-0"
+        return super().__call__(field, **kwargs)
+
+
 class EventsField(SelectMultipleField):
     """The events a webhook wants, as checkboxes; stored comma-separated."""
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList(prefix_label=False)
     option_widget = CheckboxInput()
 
     def process_data(self, value):
