@@ -196,7 +196,13 @@ class WebhookDeliveryView(PortalModelView):
         if not chosen:
             flash(TEXT["none"], "error")
             return
-        sent = [webhooks.redeliver(delivery) for delivery in chosen]
+        sent = []
+        with db.atomic():
+            for delivery in chosen:
+                again = webhooks.redeliver(delivery)
+                if again is not None:
+                    auditing.record("create", again, note=f"Gửi lại lần gửi #{delivery.id}")
+                sent.append(again)
         queued = sum(1 for again in sent if again is not None)
         if queued:
             flash(TEXT["redelivered"].format(count=format_number(queued)), "success")

@@ -314,6 +314,8 @@ def test_the_log_shows_tries_and_redelivers_the_same_event_to_the_same_receiver(
     page = text(client.post("/admin/webhookdelivery/action/", data={
         "action": "redeliver", "rowid": [str(first.id)]}, follow_redirects=True))
     assert "Đã xếp 1 lần gửi lại vào hàng đợi" in page
+    (entry,) = AuditLog.select().where(AuditLog.record_table == "webhook_delivery")
+    assert entry.username == "admin" and json.loads(entry.changes) == {"ghi_chu": f"Gửi lại lần gửi #{first.id}"}
     jobs.run_pending(app)
     (_, one), (headers, again) = received(receiver)
     assert one == again and headers["X-GiaoBan-Delivery"] != str(first.id)
@@ -442,3 +444,23 @@ def test_a_delivery_whose_task_was_lost_is_queued_again_and_a_duplicate_task_sen
         webhook_delivery.enqueue(other.id)
     jobs.run_pending(app)
     assert WebhookDelivery.get_by_id(other.id).attempts == 1 and len(receiver.seen) == 2
+
+
+def test_every_kind_of_import_says_what_it_wrote(app, hook, receiver, places, runner, tmp_path):
+    from tests import test_catalogue_import as catalogue, test_report_import as reports
+
+    files = [("reports", "so-lieu.csv", reports.csv_file(reports.SEED)),
+             ("villages", "thon.xlsx", xlsx_file(catalogue.villages(), header=catalogue.VILLAGE_HEADER)),
+             ("organisations", "to-chuc.xlsx",
+              xlsx_file(catalogue.organisations(), header=catalogue.ORG_HEADER))]
+    for kind, name, data in files:
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = runner.invoke(args=["import", kind, str(path)])
+        assert result.exit_code == 0, result.output
+    jobs.run_pending(app)
+    got = [payload["data"] for _, payload in received(receiver)]
+    assert [(d["kind"], d["file"]) for d in got] == [(kind, name) for kind, name, _ in files]
+    assert got[0]["counts"] == {"values": 12, "reports": 6, "new_reports": 6, "opened_periods": 1,
+                                "approved": False}
+    assert got[1]["counts"] == {"villages": 2} and got[2]["counts"] == {"organisations": 2}
