@@ -76,8 +76,8 @@ def _hold(ids):
     if has_app_context():
         g.setdefault("webhook_outbox", []).extend(ids)
     else:
-        # Nothing will flush these; they stay pending for "gửi lại".
-        log.warning("webhook deliveries %s written outside an app context: not queued", ids)
+        # Nothing will flush these: the workers' housekeeping queues them once overdue.
+        log.warning("webhook deliveries %s written outside an app context: not queued now", ids)
 
 
 def flush(exc=None):
@@ -88,14 +88,15 @@ def flush(exc=None):
     try:
         _queue_committed(held)
     except Exception:
-        # A teardown must not fail the response; the rows stay pending for "gửi lại".
+        # A teardown must not fail the response; the housekeeping queues them later.
         log.exception("webhook deliveries %s could not be queued", held)
 
 
 def _queue_committed(held):
     db.connect(reuse_if_open=True)
     committed = [pk for (pk,) in WebhookDelivery.select(WebhookDelivery.id)
-                 .where(WebhookDelivery.id.in_(held), WebhookDelivery.status == "pending").tuples()]
+                 .where(WebhookDelivery.id.in_(sorted(set(held))), WebhookDelivery.status == "pending")
+                 .order_by(WebhookDelivery.id).tuples()]
     if not committed:
         return
     from portal.jobs import webhook_delivery

@@ -13,7 +13,7 @@ delivery for LEASE_SECONDS: two tasks for one delivery never both send, and
 a task early for its retry does nothing. A pending delivery overdue by
 OVERDUE_SECONDS lost its task (a worker killed mid-try, a queue emptied):
 the workers' housekeeping (`requeue_overdue`, every minute) queues it again.
-The body's secret is never logged: errors name the receiver's answer only.
+The secret is never logged: errors name the receiver's answer only.
 """
 import datetime
 import http.client
@@ -60,6 +60,11 @@ def requeue_overdue(app):
         lost = [pk for (pk,) in WebhookDelivery.select(WebhookDelivery.id)
                 .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
                 .order_by(WebhookDelivery.id).limit(500).tuples()]
+        if not lost:
+            return 0
+        # Not overdue again until OVERDUE_SECONDS from now, whatever the queue's backlog.
+        (WebhookDelivery.update(next_attempt_at=datetime.datetime.now())
+         .where(WebhookDelivery.id.in_(lost)).execute())
         for pk in lost:
             enqueue(pk)
         return len(lost)
