@@ -329,9 +329,14 @@ def test_the_log_shows_tries_and_redelivers_the_same_event_to_the_same_receiver(
     assert client.post("/admin/webhook/rotate/", data={"id": "999999"}).status_code == 404
     assert client.get("/admin/webhook/secret/?id=abc").status_code == 404
 
-    # Deleting the webhook takes its log with it.
+    # No export of the receivers and their secrets.
+    exported = client.post("/admin/webhook/export/xlsx/")
+    assert exported.status_code == 302 and hook.secret.encode() not in exported.data
+    # Deleting the webhook takes its log with it; the trail names it, never its secret.
     client.post("/admin/webhook/delete/", data={"id": str(hook.id)})
     assert Webhook.select().count() == WebhookDelivery.select().count() == WebhookAttempt.select().count() == 0
+    (deleted,) = AuditLog.select().where(AuditLog.action == "delete", AuditLog.record_table == "webhook")
+    assert receiver.url in deleted.changes and hook.secret not in deleted.changes
 
 
 @pytest.mark.parametrize("role, org", [("editor", "PHUNU"), ("secretariat", None), ("viewer", None),
