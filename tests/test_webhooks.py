@@ -30,6 +30,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.server.seen.append((self.headers, body))
+        self.server.paths.append(self.path)
         status, wait = self.server.answers.pop(0) if self.server.answers else (200, 0)
         if wait:
             time.sleep(wait)
@@ -48,7 +49,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 def receiver():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     server.daemon_threads = True
-    server.seen, server.answers = [], []
+    server.seen, server.answers, server.paths = [], [], []
     server.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/giaoban/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -469,3 +470,12 @@ def test_every_kind_of_import_says_what_it_wrote(app, hook, receiver, places, ru
     assert got[0]["counts"] == {"values": 12, "reports": 6, "new_reports": 6, "opened_periods": 1,
                                 "approved": False}
     assert got[1]["counts"] == {"villages": 2} and got[2]["counts"] == {"organisations": 2}
+
+
+def test_a_vietnamese_path_and_query_travel_percent_encoded(app, receiver):
+    Webhook.create(url=receiver.url + "báo-cáo?đơn_vị=PHUNU", events="import.finished")
+    with app.test_request_context():
+        webhooks.emit("import.finished", {"kind": "members"})
+    jobs.run_pending(app)
+    assert receiver.paths == ["/hooks/giaoban/b%C3%A1o-c%C3%A1o?%C4%91%C6%A1n_v%E1%BB%8B=PHUNU"]
+    assert WebhookDelivery.get().status == "delivered"

@@ -19,7 +19,7 @@ import datetime
 import http.client
 import logging
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import current_app
 
@@ -35,6 +35,7 @@ USER_AGENT = "GiaoBan-Webhook/1"
 ERROR_LENGTH = 500
 LEASE_SECONDS = 60
 OVERDUE_SECONDS = 600
+URL_SAFE = "/?&=%:@!$'()*+,;~-._"
 
 TEXT = {
     "paused": "Webhook đã tạm dừng (hoặc bỏ sự kiện này) trước khi gửi; không gửi.",
@@ -146,7 +147,8 @@ def post(url, delivery, secret):
     body = delivery.payload.encode("utf-8")
     timeout = min(float(current_app.config.get("WEBHOOK_TIMEOUT", MAX_TIMEOUT)), MAX_TIMEOUT)
     parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # Non-ASCII paths and host names as they travel: percent-encoded, IDNA.
+    target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=URL_SAFE)
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     headers = {
         "Content-Type": "application/json",
@@ -159,7 +161,8 @@ def post(url, delivery, secret):
     status, error = None, ""
     connection = None
     try:
-        connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+        host = parts.hostname.encode("idna").decode("ascii")
+        connection = connection_class(host, parts.port, timeout=timeout)
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
         status = response.status
