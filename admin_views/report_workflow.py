@@ -12,7 +12,8 @@ were sent; "Gửi báo cáo" saves and (re)submits in one step.
 a reopening, does not make a unit that met the deadline look late.
 
 Every write claims the version the user's page showed, in one transaction
-with its audit rows: a stale page changes nothing.
+with its audit rows and its webhook deliveries (portal/webhooks.py): a stale
+page changes nothing and tells nobody.
 """
 import datetime
 
@@ -23,6 +24,7 @@ from admin_views import report_rules as rules
 from admin_views.access import covers, user_role
 from admin_views.base import StaleRecord
 from models import QuarterlyReport, ReportValue, db
+from portal import webhooks
 
 # Those who write a report's figures, and those who approve and reopen.
 FIGURE_WRITERS, APPROVERS = rules.FIGURE_WRITERS, rules.APPROVERS
@@ -98,6 +100,9 @@ def save(report, organisation, period, values, note, expected_version, submit=Fa
                                 organisation_id=report.organisation_id)
             if status != old_status:
                 _audit_status(report, old_status, status)
+            if submit and (status != old_status or changes):
+                # Sent, or sent again with corrections: receivers re-read it.
+                webhooks.report_event("report.submitted", report)
     except IntegrityError:
         # The same unit's report for the quarter was created meanwhile.
         raise StaleRecord()
@@ -114,6 +119,7 @@ def approve(report, expected_version):
         report.status, report.approved_at = "approved", datetime.datetime.now()
         report.save()
         _audit_status(report, "submitted", "approved")
+        webhooks.report_event("report.approved", report)
     return report
 
 
@@ -130,6 +136,7 @@ def reopen(report, expected_version, reason):
         report.status, report.approved_at = "draft", None
         report.save()
         _audit_status(report, "approved", "draft", reason)
+        webhooks.report_event("report.reopened", report, reason=reason)
     return report
 
 

@@ -9,6 +9,7 @@ from admin_views.filters import InSubtreeFilter, choice_filter
 from admin_views.formatters import format_number
 from admin_views.report_pages import ReportPages
 from models import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
+from portal import webhooks
 
 
 class IndicatorView(PortalModelView):
@@ -43,6 +44,13 @@ class ReportingPeriodView(PortalModelView):
     column_formatters = {"submissions": _submissions_link}
     column_default_sort = [("year", True), ("quarter", True)]
     form_columns = ("year", "quarter", "deadline", "status", "note")
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        # Locking an open quarter is news to the webhooks, in this save's transaction.
+        if not is_created and model.status == "closed" \
+                and ReportingPeriod.get_by_id(model.id).status == "open":
+            webhooks.period_locked(model)
 
 
 def _entry_link(view, context, model, name):

@@ -12,13 +12,14 @@ from models.reporting import Indicator, QuarterlyReport, ReportingPeriod, Report
 from models.setting import Setting
 from models.twinning import TwinningActivity, TwinningLink
 from models.user import User
+from models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 ALL_MODELS = [
     Setting, AdministrativeUnit, Village, Organisation, OrganisationChange, User,
     Member, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
     AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue, Job,
-    ApiToken,
+    ApiToken, Webhook, WebhookDelivery, WebhookAttempt,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

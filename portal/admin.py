@@ -5,10 +5,11 @@ from flask_admin.theme import Bootstrap4Theme
 
 import admin_views as views
 from admin_views.access import SignedInPage
+from admin_views.webhooks import WebhookDeliveryView, WebhookView
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
     Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
-    User, Village,
+    User, Village, Webhook, WebhookDelivery,
 )
 from portal import home
 from portal.account import AccountView
@@ -47,6 +48,8 @@ REGISTRY = [
     (views.UserView, User, "Tài khoản", "Hệ thống"),
     (views.AuditLogView, AuditLog, "Nhật ký hệ thống", "Hệ thống"),
     (views.SettingView, Setting, "Cấu hình", "Hệ thống"),
+    (WebhookView, Webhook, "Webhook", "Hệ thống"),
+    (WebhookDeliveryView, WebhookDelivery, "Nhật ký gửi webhook", "Hệ thống"),
 ]
 
 

@@ -56,8 +56,9 @@ def test_registry_covers_every_record_type():
 
     listed = {model for _, model, _, _ in REGISTRY}
     # Children are edited inside their parent's form (report figures in the report grid);
-    # login attempts are internal; background jobs have their own owner-only pages.
+    # login attempts are internal; background jobs have their own owner-only pages;
+    # a webhook delivery's tries are shown on the delivery's page.
     edited_elsewhere = {"DirectiveAssignment", "CampaignParticipant", "TwinningActivity", "LoginAttempt",
-                        "ReportValue", "Job",
+                        "ReportValue", "Job", "WebhookAttempt",
                         "ApiToken"}  # each user keeps their own on Tài khoản → Khóa API
     assert {m.__name__ for m in ALL_MODELS} - {m.__name__ for m in listed} == edited_elsewhere

@@ -23,6 +23,7 @@ from models import Member, Organisation, Village, db
 from models.choices import ETHNIC_GROUPS, GENDER_CHOICES, RELIGION_CHOICES
 from models.member import STATUS_CHOICES
 from models.text import fold
+from portal import webhooks
 from portal.excel.progress import CHECKING, MATCHING, WRITING, counted
 from portal.reporting.import_file import (
     FileProblem, Problem, _table, blank, data_rows, is_formula, merged_ranges, number,
@@ -432,6 +433,8 @@ def save(rows, source, user=None, dry_run=False, progress=None):
                         note=f"Tệp {source}: {number(len(rows))} hội viên")
         if dry_run:
             transaction.rollback()
+        else:
+            webhooks.import_finished("members", {"members": len(rows)}, source, user)
     return summary
 
 

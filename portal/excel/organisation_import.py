@@ -13,6 +13,7 @@ from peewee import fn
 from admin_views import auditing
 from models import Organisation, db
 from models.organisation import KIND_CHOICES, LEVEL_CHOICES
+from portal import webhooks
 from portal.excel import catalogue_import as common
 from portal.excel import member_import
 from portal.excel.member_import import _common_ancestor, _key, parse_date
@@ -137,6 +138,8 @@ def save(rows, source, user=None, dry_run=False, progress=None):
                             "ma": list(created)})
         if dry_run:
             transaction.rollback()
+        else:
+            webhooks.import_finished("organisations", {"organisations": len(rows)}, source, user)
     return common.Summary(len(rows), WHAT, source)
 
 

@@ -6,6 +6,7 @@ import functools
 from admin_views import auditing
 from models import Village, db
 from models.geography import VILLAGE_KIND_CHOICES
+from portal import webhooks
 from portal.excel import catalogue_import as common
 from portal.excel import member_import
 from portal.excel.member_import import _key
@@ -78,6 +79,8 @@ def save(rows, source, user=None, dry_run=False, progress=None):
             "ma": [row.data["code"] for row in rows]})
         if dry_run:
             transaction.rollback()
+        else:
+            webhooks.import_finished("villages", {"villages": len(rows)}, source, user)
     return common.Summary(len(rows), WHAT, source)
 
 

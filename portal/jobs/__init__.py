@@ -16,7 +16,10 @@ after JOB_STALE_SECONDS without progress.
 
 Each kind of job registers its runner here: large list exports
 (admin_views/exporting.py) and large imports (portal/excel/import_jobs.py),
-which also name the page a finished job leads to.
+which also name the page a finished job leads to. Webhook deliveries are a
+task of their own (portal/jobs/webhook_delivery.py): they belong to no user,
+and their retries are scheduled tasks, which the in-process workers move to
+the queue when due (huey's consumer, used with Redis, has a scheduler).
 """
 import contextlib
 import datetime
@@ -28,7 +31,7 @@ import time
 
 from flask import current_app
 from flask_login import login_user
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Worker
 
 from models import Job, db
@@ -37,6 +40,8 @@ log = logging.getLogger(__name__)
 
 TASK_NAME = "portal.run_job"
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
+SCHEDULE_EVERY = 1.0  # seconds between two looks at the scheduled (retry) tasks
+HOUSEKEEPING_EVERY = 60.0  # seconds between two looks for work whose task was lost
 RUNNERS = {}
 LINKS = {}
 
@@ -80,8 +85,12 @@ def init_app(app):
 
     from admin_views.exporting import run_export_job
     from portal.excel.import_jobs import result_link as import_result, run_import_job
+    from portal.jobs import webhook_delivery
     from portal.jobs.cli import jobs_cli
 
+    webhook_delivery.init_app(app, queue)
+    # huey's own consumer (`jobs worker`) runs periodic tasks; the in-process workers call it.
+    queue.periodic_task(crontab(), name="portal.housekeeping")(lambda: housekeeping(app))
     register("export", run_export_job)
     register("import", run_import_job, import_result)
     app.cli.add_command(jobs_cli)
@@ -109,13 +118,22 @@ class _State:
                 return
             self.pid = os.getpid()
             for number in range(self.threads):
-                threading.Thread(target=self._work, name=f"portal-jobs-{number}", daemon=True).start()
+                threading.Thread(target=self._work, args=(app, number == 0), name=f"portal-jobs-{number}",
+                                 daemon=True).start()
 
-    def _work(self):
+    def _work(self, app, keeps_house):
         worker = Worker(self.queue, self.stop, default_delay=0.2, max_delay=2.0, backoff=1.3)
         worker.initialize()
+        looked, kept = 0.0, time.monotonic()
         while not self.stop.is_set():
             try:
+                # huey's consumer has a scheduler thread; these workers look themselves.
+                if time.monotonic() - looked >= SCHEDULE_EVERY:
+                    looked = time.monotonic()
+                    promote_due(self.queue)
+                if keeps_house and time.monotonic() - kept >= HOUSEKEEPING_EVERY:
+                    kept = time.monotonic()
+                    housekeeping(app)
                 worker.loop()
             except Exception:  # the loop logs task errors itself; keep the thread alive
                 log.exception("job worker loop failed")
@@ -164,11 +182,30 @@ def as_its_user(job, path, locked, address=""):
         yield
 
 
+def promote_due(huey):
+    """Put the scheduled tasks whose time has come on the queue."""
+    for task in huey.read_schedule():
+        huey.enqueue(task)
+
+
+def housekeeping(app):
+    """Queue again the work whose task was lost (webhook deliveries)."""
+    from portal.jobs import webhook_delivery
+
+    try:
+        webhook_delivery.requeue_overdue(app)
+    except Exception:
+        log.exception("job housekeeping failed")
+
+
 def run_pending(app):
-    """Run every queued task now, in this thread: the CLI's `jobs run-pending` and the tests."""
+    """Run every queued task now, and every scheduled one that is due, in
+    this thread: the CLI's `jobs run-pending` and the tests."""
     huey = queue(app)
     ran = 0
+    housekeeping(app)
     while True:
+        promote_due(huey)
         task = huey.dequeue()
         if task is None:
             return ran

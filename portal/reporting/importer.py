@@ -17,6 +17,7 @@ from admin_views import report_rules as rules
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue, db
 from models.organisation import KIND_CHOICES
 from models.reporting import quarter_label, quarter_start
+from portal import webhooks
 from portal.reporting.import_file import (  # noqa: F401  (re-exported for callers)
     COLUMNS, Formula, Problem, blank, number, read_file, whole_number,
 )
@@ -299,6 +300,11 @@ def save(rows, source, user=None, dry_run=False, approve=False, reason=None):
                             note=note)
             if dry_run:
                 transaction.rollback()
+            else:
+                webhooks.import_finished("reports", {
+                    "values": summary.values, "reports": summary.reports,
+                    "new_reports": summary.new_reports, "opened_periods": len(summary.opened),
+                    "approved": summary.approved}, source, user)
     except IntegrityError:
         raise ImportConflict("Có người vừa tạo cùng báo cáo hoặc kỳ báo cáo trong lúc nhập; "
                              "chưa ghi gì, hãy nhập lại.") from None
