@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.api.resources import api_name
 from tests.api_helpers import token_for
+from tests.test_browser import browser, page, server  # noqa: F401  (fixtures)
 
 ROLES = {
     "st_admin": ("admin", None),
@@ -109,3 +110,26 @@ def _exercise(operation, tokens):
             case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
     run()
+
+
+def test_the_docs_page_is_public_and_loads_only_our_own_files(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    html = response.get_data(as_text=True)
+    assert "http" not in html.replace('lang="vi"', "")  # no file from another site
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in html
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"):
+        with client.get(f"/static/vendor/swagger-ui-5.35.0/{name}") as asset:
+            assert asset.status_code == 200, name
+
+
+@pytest.mark.browser
+def test_the_docs_page_renders_every_resource_under_the_policy(page):  # noqa: F811
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.goto("/api/docs")
+    page.wait_for_selector("text=Danh sách: Hội viên, đoàn viên", timeout=15000)
+    assert page.locator(".opblock-tag").count() >= 14
+    assert violations == []

@@ -13,7 +13,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, resources
+from portal.api import auth, docs, resources
 from portal.api.problems import ApiError, from_error, from_http
 from portal.api.schemas import Problem
 
@@ -93,6 +93,7 @@ def init_app(app):
                      "description": "Khóa API cá nhân (Tài khoản → Khóa API)."})
     rest.spec.options["security"] = [{"khoa_api": []}]
     rest.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
 
     @app.errorhandler(ApiError)
     def _api_error(error):
