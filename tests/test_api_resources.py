@@ -269,3 +269,24 @@ def test_a_record_without_a_version_has_a_content_etag(app, client, make_user, r
     assert response.headers["ETag"] != etag
     stale = api.send("PATCH", f"/campaign-results/{row['id']}", {"note": "Lần hai"}, if_match=etag)
     assert stale.status_code == 412
+
+
+def test_inline_rows_without_a_screen_of_their_own_are_read_nested(app, client, make_user, runner):
+    from models import TwinningActivity, TwinningLink
+
+    assert runner.invoke(args=["seed-demo", "--members", "20"]).exit_code == 0
+    link = TwinningLink.select().join(TwinningActivity).first()
+    api = api_as(app, client, make_user, "admin")
+    read = api.get(f"/twinning-links/{link.id}")
+    held = [row["held_on"] for row in read.json["activities"]]
+    assert held == [a.held_on.isoformat() for a in link.activities.order_by(TwinningActivity.id)]
+    assert "activities" not in api.get("/twinning-links").json["data"][0]
+    # Read-only through the API: a PUT of what was read leaves them as they were.
+    body = {k: v for k, v in read.json.items() if k not in ("id", "version")}
+    body["activities"] = []
+    assert api.send("PUT", f"/twinning-links/{link.id}", body, if_match=read.headers["ETag"]).status_code == 200
+    assert link.activities.count() == len(held)
+    # Rows with a screen of their own (a directive's implementation reports) are not nested.
+    assert "reports" not in api.get("/directives", limit=1).json["data"][0]
+    directive = api.get("/directives", limit=1).json["data"][0]["id"]
+    assert "reports" not in api.get(f"/directives/{directive}").json

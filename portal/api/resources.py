@@ -17,7 +17,9 @@ from flask_smorest import Blueprint
 from admin_views.access import covers
 from portal.api import queries, writes
 from portal.api.problems import ApiError
-from portal.api.schemas import Problem, input_schema, list_schema, plain, record_schema, shown_columns
+from portal.api.schemas import (
+    Problem, child_lists, input_schema, list_schema, plain, record_schema, shown_columns,
+)
 
 PROBLEM = "application/problem+json"
 # Ids past this are no row on either database (PostgreSQL's integer key).
@@ -46,6 +48,7 @@ class Resource:
         self.filters = queries.filter_parameters(view)
         self.sortable = queries.sortable(view)
         self.versioned = "version" in self.model._meta.fields
+        self.children = child_lists(view)
         self.record = record_schema(view, self.name)
         self.page = list_schema(self.record, self.name)
         # Class-level rights: a view that switches writes off for everyone
@@ -88,7 +91,10 @@ class Resource:
         personal = self.personal_visible(model)
         if personal and audit:
             self.view.audit_personal_read(model)
-        response = _json(self.dump(model, personal), status)
+        data = self.dump(model, personal)
+        for child in self.children:
+            data[child.name] = child.rows(model)
+        response = _json(data, status)
         response.headers["ETag"] = self.etag(model)
         return response
 

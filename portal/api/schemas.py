@@ -88,8 +88,47 @@ _KINDS = {
 
 def shown_columns(view):
     """The model's columns a resource returns, in declaration order."""
-    return [field for field in view.model._meta.sorted_fields
+    return columns_of(view.model)
+
+
+def columns_of(model):
+    return [field for field in model._meta.sorted_fields
             if field.name not in NEVER_SHOWN and not isinstance(field, BlobField)]
+
+
+class ChildList:
+    """Inline rows kept only through their parent's form (no screen of their
+    own): read nested in the parent's record, under the parent's scope.
+    Inline rows that have a screen of their own are read there, under their
+    own scope, never through a parent another section may read."""
+
+    def __init__(self, inline, key):
+        self.key, self.model, self.name = key, key.model, key.backref
+        self.columns = [f for f in columns_of(key.model) if f is not key]
+        self.labels = getattr(inline, "column_labels", None) or {}
+        self.title = str(getattr(inline, "form_label", None) or key.model.verbose_name)
+
+    def rows(self, parent):
+        query = self.model.select().where(self.key == parent.id).order_by(self.model.id)
+        return [{f.name: plain(row.__data__.get(f.name)) for f in self.columns} for row in query]
+
+    def schema(self, resource_name):
+        declared = {f.name: output_field(f, str(self.labels.get(f.name, f.name)), f.choices)
+                    for f in self.columns}
+        return Schema.from_dict(declared, name=_schema_name(resource_name, "".join(
+            part.capitalize() for part in self.name.split("_"))))
+
+
+def child_lists(view):
+    own_screens = {getattr(v, "model", None) for v in view.admin._views if hasattr(v, "may_write")}
+    found = []
+    for inline in view.inline_models or ():
+        child = getattr(inline, "model", inline)
+        if child in own_screens:
+            continue
+        found += [ChildList(inline, f) for f in child._meta.sorted_fields
+                  if isinstance(f, ForeignKeyField) and f.rel_model is view.model]
+    return found
 
 
 def label_of(view, name):
@@ -108,6 +147,9 @@ def record_schema(view, resource_name):
             made.metadata["description"] += (
                 " — dữ liệu cá nhân: chỉ có khi đọc từng bản ghi thuộc phạm vi của khóa")
         declared[field.name] = made
+    for child in child_lists(view):
+        declared[child.name] = fields.List(fields.Nested(child.schema(resource_name)), metadata={
+            "description": f"{child.title}: chỉ có khi đọc từng bản ghi; chỉ đọc qua API"})
     return Schema.from_dict(declared, name=_schema_name(resource_name, "Record"))
 
 

@@ -33,9 +33,10 @@ def body(request):
 
 def form_data(model, form, payload, current=None):
     """MultiDict for `form`: `current` values (PATCH) overlaid by the JSON `payload`."""
-    # A record's read-only columns (id, version, times) may come back as read; a
-    # name the record does not have at all is refused.
-    unknown = sorted(set(payload) - {field.name for field in form} - set(model._meta.fields))
+    # A record's read-only columns (id, version, times) and nested lists may
+    # come back as read; a name the record does not have at all is refused.
+    nested = {fk.backref for fk in model._meta.backrefs}
+    unknown = sorted(set(payload) - {field.name for field in form} - set(model._meta.fields) - nested)
     errors = {name: ["Không có trường này."] for name in unknown}
     data = MultiDict()
     for field in form:
