@@ -133,3 +133,16 @@ def test_the_docs_page_renders_every_resource_under_the_policy(page):  # noqa: F
     page.wait_for_selector("text=Danh sách: Hội viên, đoàn viên", timeout=15000)
     assert page.locator(".opblock-tag").count() >= 14
     assert violations == []
+
+
+def test_a_column_the_details_screen_hides_is_never_in_the_api(app, monkeypatch):
+    """A later record type with a secret (a webhook's signing key) hides it on its
+    details screen; the API then leaves it out too, with no API code."""
+    from admin_views.organisations import VillageView
+    from portal.api.schemas import shown_columns
+
+    view = next(v for v in app.extensions["admin"][0]._views if isinstance(v, VillageView))
+    assert "ethnic_groups" in [f.name for f in shown_columns(view)]
+    monkeypatch.setattr(view, "column_details_exclude_list", ("ethnic_groups",))
+    assert "ethnic_groups" not in [f.name for f in shown_columns(view)]
+    assert "version" in [f.name for f in shown_columns(view)]

@@ -87,8 +87,10 @@ _KINDS = {
 
 
 def shown_columns(view):
-    """The model's columns a resource returns, in declaration order."""
-    return columns_of(view.model)
+    """The model's columns a resource returns, in declaration order: what the
+    details screen shows (a column it leaves out, a secret, stays out)."""
+    hidden = set(view.column_details_exclude_list or ()) - {"version"}
+    return [field for field in columns_of(view.model) if field.name not in hidden]
 
 
 def columns_of(model):
