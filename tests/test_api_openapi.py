@@ -146,3 +146,14 @@ def test_a_column_the_details_screen_hides_is_never_in_the_api(app, monkeypatch)
     monkeypatch.setattr(view, "column_details_exclude_list", ("ethnic_groups",))
     assert "ethnic_groups" not in [f.name for f in shown_columns(view)]
     assert "version" in [f.name for f in shown_columns(view)]
+
+
+def test_a_view_without_an_api_name_gets_its_models_plural():
+    class Declared:
+        api_name = None
+
+    for model_name, expected in (("Member", "members"), ("WebhookEndpoint", "webhook-endpoints"),
+                                 ("Directory", "directories"), ("Address", "addresses")):
+        view = Declared()
+        view.model = type(model_name, (), {})
+        assert api_name(view) == expected

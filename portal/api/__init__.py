@@ -45,10 +45,26 @@ class PortalApi(Api):
             self.spec.components.response(name, response, lazy=True)
 
 
-rest = PortalApi(spec_kwargs={
-    "info": {"description": "API của Cổng giao ban Khối Mặt trận Tổ quốc và các đoàn thể. "
-                            "Xác thực bằng khóa API cá nhân: Authorization: Bearer <khóa>."},
-})
+GUIDE = """API của Cổng giao ban Khối Mặt trận Tổ quốc và các đoàn thể. \
+Xác thực bằng khóa API cá nhân: Authorization: Bearer <khóa>.
+
+Mỗi loại bản ghi của cổng là một tài nguyên /api/v1/<tên>, với đúng phạm vi, quyền, \
+kiểm tra dữ liệu và nhật ký như trên màn hình:
+
+- Danh sách: `GET /api/v1/members?q=nguyen thi hoa&limit=50` trả về `data` và \
+`next_cursor`; trang sau: thêm `cursor=<next_cursor>`. `count=true` thêm tổng số.
+- Một bản ghi: `GET /api/v1/members/12` trả về tiêu đề `ETag`.
+- Thêm: `POST /api/v1/members` (JSON; ngày theo dạng YYYY-MM-DD, khóa ngoại là mã số).
+- Sửa: `PATCH /api/v1/members/12` với tiêu đề `If-Match: <ETag>`; thiếu If-Match: 428, \
+bản ghi đã bị người khác sửa: 412. Xoá: `DELETE` cũng cần If-Match.
+- Lỗi: `application/problem+json` với `code` (để máy đọc) và `message` tiếng Việt; \
+lỗi theo từng trường trong `errors`.
+
+Bản ghi ngoài phạm vi của tài khoản trả về 404 như bản ghi không tồn tại. \
+Dữ liệu cá nhân của hội viên (dân tộc, tôn giáo, CCCD, điện thoại, ngày vào Đảng) \
+chỉ có khi đọc từng bản ghi, và mỗi lần đọc được ghi vào nhật ký."""
+
+rest = PortalApi(spec_kwargs={"info": {"description": GUIDE}})
 
 bp = Blueprint("tai-khoan", __name__, url_prefix="/api/v1", description="Tài khoản của khóa API")
 
