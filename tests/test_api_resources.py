@@ -94,8 +94,11 @@ def test_forged_or_foreign_cursors_are_refused(app, client, make_user, members):
         response = api.get("/members", cursor=forged)
         assert response.status_code == 400 and response.json["code"] == "invalid_cursor"
         assert response.mimetype == "application/problem+json"
-    # Made for another sort, or another resource: refused as well.
+    # Made for another sort, search, filter or resource: refused as well.
     assert api.get("/members", cursor=cursor, sort="-full_name").status_code == 400
+    assert api.get("/members", cursor=cursor, q="hoa").status_code == 400
+    assert api.get("/members", cursor=cursor, status="active").status_code == 400
+    assert api.get("/members", cursor=cursor, limit=9).status_code == 200
     assert api.get("/villages", cursor=cursor).json["code"] == "invalid_cursor"
 
 

@@ -1,6 +1,7 @@
 """Keyset pagination: a page starts after the last row of the one before.
 
-The cursor holds that row's sort values and id and the sort it was made for,
+The cursor holds that row's sort values and id and the list it was made for
+(sort, search and filters),
 as signed JSON (itsdangerous, which Flask already uses for its session): a
 client cannot forge or edit one, and one made for another sort or resource
 is refused. The next page is `WHERE (key, id) > (last key, last id) ORDER BY
@@ -21,7 +22,8 @@ from peewee import (
 
 from portal.api.problems import ApiError
 
-INVALID = "Con trỏ trang (cursor) không hợp lệ hoặc không dùng được cho danh sách và cách sắp xếp này."
+INVALID = ("Con trỏ trang (cursor) không hợp lệ hoặc không dùng được cho danh sách này "
+           "(cùng cách sắp xếp, từ khóa tìm và bộ lọc như trang trước).")
 
 
 def _serializer():
@@ -37,18 +39,19 @@ def order_by(order):
     return terms
 
 
-def encode(resource, sort, order, row):
+def encode(resource, made_for, order, row):
+    """`made_for` names the list (its sort, search and filters) the page belongs to."""
     values = [_plain(row.__data__.get(field.name)) for field, _ in order]
-    return _serializer().dumps({"r": resource, "s": sort, "v": values})
+    return _serializer().dumps({"r": resource, "s": made_for, "v": values})
 
 
-def decode(resource, sort, order, token):
+def decode(resource, made_for, order, token):
     """The sort values of the row a page continues after; 400 for anything else."""
     try:
         payload = _serializer().loads(token)
     except BadData:
         raise ApiError(400, "invalid_cursor", INVALID) from None
-    if not (isinstance(payload, dict) and payload.get("r") == resource and payload.get("s") == sort
+    if not (isinstance(payload, dict) and payload.get("r") == resource and payload.get("s") == made_for
             and isinstance(payload.get("v"), list) and len(payload["v"]) == len(order)):
         raise ApiError(400, "invalid_cursor", INVALID)
     try:

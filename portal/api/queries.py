@@ -6,6 +6,8 @@ what `read()` accepts. A filter, sort or search on a personal column is
 refused unless every row the list can return is one whose personal data the
 caller may read (filters as an oracle: notes/api-traps.md).
 """
+import json
+
 from peewee import SQL, SqliteDatabase, fn
 
 from admin_views import listing
@@ -108,7 +110,10 @@ class ListRequest:
                 raise bad("search_unsupported", "Danh sách này không hỗ trợ tìm kiếm (tham số q).")
             fields = getattr(self.view.model, "search_fields", ())
             self._refuse_personal(fields, "tìm kiếm")
-        self.after = (cursor.decode(resource.name, self.sort, self.order, args["cursor"])
+        # A cursor continues the list it was made for: same sort, search and filters.
+        self.made_for = json.dumps([self.sort, self.search, sorted(
+            (name, args.getlist(name)) for name in args if name in resource.filters)], ensure_ascii=False)
+        self.after = (cursor.decode(resource.name, self.made_for, self.order, args["cursor"])
                       if args.get("cursor") else None)
 
     def _order(self):
@@ -186,7 +191,7 @@ class ListRequest:
     def next_cursor(self, rows):
         if len(rows) <= self.limit:
             return None
-        return cursor.encode(self.resource.name, self.sort, self.order, rows[self.limit - 1])
+        return cursor.encode(self.resource.name, self.made_for, self.order, rows[self.limit - 1])
 
 
 def _limit(raw):

@@ -223,7 +223,7 @@ def blueprint(resource):
 
 def _register_update(blp, resource, method, schema, partial):
     view, name = resource.view, resource.name
-    verb = "Sửa một phần" if partial else "Thay toàn bộ"
+    verb = "Sửa một phần" if partial else "Sửa, gửi cả bản ghi (trường không gửi giữ nguyên)"
 
     @blp.route("/<int:id>", methods=[method], endpoint=method.lower())
     @blp.doc(operationId=f"{method.lower()}-{name}", summary=f"{verb}: {view.name}",
