@@ -13,8 +13,9 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, limits
+from portal.api import auth, docs, limits, resources
 from portal.api.problems import ApiError, from_error, from_http
+from portal.api.schemas import Problem
 
 PREFIX = "/api/"
 
@@ -23,15 +24,47 @@ PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
 
 class PortalApi(Api):
+    # Every documented error is our problem+json, not smorest's `Error`.
+    ERROR_SCHEMA = Problem
+
     def _register_error_handlers(self):
         """Errors stay ours: problem+json under /api/, HTML pages elsewhere
         (smorest's handler would answer every HTTP error in the app with JSON)."""
 
+    def _register_responses(self):
+        """smorest's shared error responses, documented as what we send."""
+        from http import HTTPStatus
 
-rest = PortalApi(spec_kwargs={
-    "info": {"description": "API của Cổng giao ban Khối Mặt trận Tổ quốc và các đoàn thể. "
-                            "Xác thực bằng khóa API cá nhân: Authorization: Bearer <khóa>."},
-})
+        from flask_smorest.utils import prepare_response
+        for status in list(HTTPStatus) + ["DEFAULT_ERROR"]:
+            name = getattr(status, "name", status)
+            response = {"description": getattr(status, "phrase", "Lỗi (problem+json)")}
+            if status == "DEFAULT_ERROR" or (status >= 400):
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, "application/problem+json")
+            self.spec.components.response(name, response, lazy=True)
+
+
+GUIDE = """API của Cổng giao ban Khối Mặt trận Tổ quốc và các đoàn thể. \
+Xác thực bằng khóa API cá nhân: Authorization: Bearer <khóa>.
+
+Mỗi loại bản ghi của cổng là một tài nguyên /api/v1/<tên>, với đúng phạm vi, quyền, \
+kiểm tra dữ liệu và nhật ký như trên màn hình:
+
+- Danh sách: `GET /api/v1/members?q=nguyen thi hoa&limit=50` trả về `data` và \
+`next_cursor`; trang sau: thêm `cursor=<next_cursor>`. `count=true` thêm tổng số.
+- Một bản ghi: `GET /api/v1/members/12` trả về tiêu đề `ETag`.
+- Thêm: `POST /api/v1/members` (JSON; ngày theo dạng YYYY-MM-DD, khóa ngoại là mã số).
+- Sửa: `PATCH /api/v1/members/12` với tiêu đề `If-Match: <ETag>`; thiếu If-Match: 428, \
+bản ghi đã bị người khác sửa: 412. Xoá: `DELETE` cũng cần If-Match.
+- Lỗi: `application/problem+json` với `code` (để máy đọc) và `message` tiếng Việt; \
+lỗi theo từng trường trong `errors`.
+
+Bản ghi ngoài phạm vi của tài khoản trả về 404 như bản ghi không tồn tại. \
+Dữ liệu cá nhân của hội viên (dân tộc, tôn giáo, CCCD, điện thoại, ngày vào Đảng) \
+chỉ có khi đọc từng bản ghi, và mỗi lần đọc được ghi vào nhật ký."""
+
+rest = PortalApi(spec_kwargs={"info": {"description": GUIDE}})
 
 bp = Blueprint("tai-khoan", __name__, url_prefix="/api/v1", description="Tài khoản của khóa API")
 
@@ -78,10 +111,17 @@ def init_app(app):
                      "description": "Khóa API cá nhân (Tài khoản → Khóa API)."})
     rest.spec.options["security"] = [{"khoa_api": []}]
     rest.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
 
     @app.errorhandler(ApiError)
     def _api_error(error):
         return from_error(error)
+
+
+def register_resources(app, admin):
+    """The record types' resources: call once the admin's views exist."""
+    with app.app_context():
+        resources.register(rest, admin)
 
 
 def http_problem(exception):
