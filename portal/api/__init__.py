@@ -13,7 +13,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, totals
+from portal.api import auth, reports, totals
 from portal.api.problems import ApiError, from_error, from_http
 
 PREFIX = "/api/"
@@ -77,6 +77,7 @@ def init_app(app):
     rest.spec.options["security"] = [{"khoa_api": []}]
     rest.register_blueprint(bp)
     rest.register_blueprint(totals.bp)
+    rest.register_blueprint(reports.bp)
 
     @app.errorhandler(ApiError)
     def _api_error(error):
