@@ -9,6 +9,7 @@ from peewee import fn
 
 from models import Organisation, db
 from models.reporting import previous_quarter
+from portal.api.totals import FigureOut, RowOut, TotalsOut
 from portal.reporting import formatting
 from portal.reporting.totals import current_quarter
 from tests.test_api_auth import bearer, issue
@@ -72,6 +73,16 @@ def assert_api_is_the_page(client, token, query):
     return body
 
 
+def assert_shape(body):
+    """The body has exactly the documented fields (it is written without marshmallow)."""
+    TotalsOut().load(body)  # unknown fields or wrong types raise
+    assert set(body) == set(TotalsOut().fields)
+    for row in body["rows"] + [body["total"]] + ([body["own"]] if body["own"] else []):
+        assert set(row) == set(RowOut().fields)
+        for figure in row["figures"].values():
+            assert set(figure) == set(FigureOut().fields)
+
+
 @pytest.fixture
 def demo(app, runner):
     result = runner.invoke(args=["seed-demo", "--members", "80"])
@@ -95,6 +106,7 @@ def test_the_seed_000_quarter_gives_the_articles_figures_as_numbers(demo, app, c
     assert rate["source"] == "own" and rate["coverage"]["covered"] == rate["coverage"]["units"] == 1
     assert phunu["figures"]["members_total"]["value"] == 223470
     assert phunu["statuses"] == ["approved"] and phunu["report_status"] == "approved"
+    assert_shape(body)
     # Numbers are JSON numbers, never the page's "2.407".
     assert isinstance(total["members_new"]["value"], int)
     kinds = {i["code"]: i for i in body["indicators"]}
@@ -123,6 +135,7 @@ def test_every_figure_and_mark_of_the_demo_equals_the_page(demo, app, client, ma
     login("vanphong_api", role="secretariat")
     body = assert_api_is_the_page(client, token, query)
     assert body["total"]["has_data"]
+    assert_shape(body)
 
 
 def test_an_editor_reads_their_own_section_only(demo, app, client, make_user, login):
