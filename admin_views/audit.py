@@ -51,6 +51,7 @@ def _short(value, limit=200):
 
 
 class AuditLogView(PortalModelView):
+    api_name = "audit-log"  # /api/v1/audit-log
     access = "audit"
     scope_field = AuditLog.organisation_id
     can_create = can_edit = can_delete = False

@@ -62,6 +62,11 @@ class PortalModelView(ModelView):
     list_template = "admin/model/portal_list.html"
     # Columns exported only for rows inside the user's scope.
     sensitive_columns = ()
+    # The view also yields /api/v1/<api_name> (portal/api/resources.py);
+    # a record type that must not be reachable by token says `api = False`.
+    api = True
+    # None: the model's name in kebab-case, as an English plural.
+    api_name = None
 
     def __init__(self, model, *args, **kwargs):
         if self.access not in ACCESS:
@@ -227,6 +232,19 @@ class PortalModelView(ModelView):
     def edit_form(self, obj=None):
         return inlines.writable_only(self, super().edit_form(obj))
 
+    def api_form(self, formdata, obj=None):
+        """The screen's create (obj None) or edit form, filled from `formdata`.
+
+        Inline lists and uploads are left out: the API writes the record
+        itself, its children through their own resources.
+        """
+        form_class = self._create_form_class if obj is None else self._edit_form_class
+        form = inlines.writable_only(self, form_class(formdata, obj=obj))
+        for name in self.inline_names() + [f.name for f in form if f.type == "AttachmentField"]:
+            if name in form:
+                del form[name]
+        return form
+
     def scaffold_form(self):
         form_class = super().scaffold_form()
         if hasattr(self.model, "version"):
@@ -313,6 +331,14 @@ class PortalModelView(ModelView):
     def inline_names(self):
         return [name for inline in self.inline_models or ()
                 for name in inlines.backrefs_to(self.model, _inline_model(inline))]
+
+    # The trail's note when a record's personal data (sensitive_columns) is read.
+    personal_read_note = "Xem dữ liệu cá nhân của bản ghi"
+
+    def audit_personal_read(self, model):
+        """One read of a record's personal data: its details page or its API read."""
+        auditing.record("read_personal", model, organisation_id=self.owner_id(model),
+                        note=self.personal_read_note)
 
     def audit(self, action, model, before, after):
         auditing.record(action, model, changes=auditing.difference(before, after),

@@ -28,6 +28,7 @@ class ResultInline(InlineFormAdmin):
 
 
 class CampaignView(PortalModelView):
+    api_name = "campaigns"  # /api/v1/campaigns
     access = "catalogue"
     column_list = ("name", "kind", "leading_organisation", "starts_on", "ends_on", "directive")
     column_labels = {
@@ -51,6 +52,7 @@ class CampaignView(PortalModelView):
 
 
 class CampaignResultView(PortalModelView):
+    api_name = "campaign-results"  # /api/v1/campaign-results
     access = "owned"
     scope_field = CampaignResult.organisation
     column_list = ("campaign", "organisation", "year", "quarter", "models_built",

@@ -26,6 +26,7 @@ class ReportInline(InlineFormAdmin):
 
 
 class DirectiveView(PortalModelView):
+    api_name = "directives"  # /api/v1/directives
     access = "catalogue"
     column_list = ("number", "kind", "issuer", "issued_on", "title", "implements", "attachment")
     column_labels = {
@@ -49,6 +50,7 @@ class DirectiveView(PortalModelView):
 
 
 class ImplementationReportView(PortalModelView):
+    api_name = "implementation-reports"  # /api/v1/implementation-reports
     access = "owned"
     scope_field = ImplementationReport.organisation
     column_list = ("directive", "organisation", "reported_on", "status", "attachment")

@@ -45,6 +45,9 @@ class MemberView(PortalModelView):
         "full_name": {"placeholder": "Ví dụ: Nguyễn Thị Hoa"},
     }
     search_hint = "họ tên, số thẻ, CCCD"
+    personal_read_note = "Xem hồ sơ hội viên (dân tộc, tôn giáo, CCCD, điện thoại, ngày vào Đảng)"
+    # The API's resource: /api/v1/members.
+    api_name = "members"
     # The export is the list plus the personal data of the details page, which
     # only rows inside the user's scope fill in (every listed row, in practice).
     column_export_list = column_list + SENSITIVE_FIELDS
@@ -78,8 +81,7 @@ class MemberView(PortalModelView):
         # Opening a member's details or form shows their personal data: logged.
         model = kwargs.get("model")
         if model is not None and getattr(model, "id", None):
-            auditing.record("read_personal", model, organisation_id=model.branch_id,
-                            note="Xem hồ sơ hội viên (dân tộc, tôn giáo, CCCD, điện thoại, ngày vào Đảng)")
+            self.audit_personal_read(model)
         return super().render(template, **kwargs)
 
 

@@ -19,6 +19,7 @@ ORGANISATION_LABELS = {
 
 
 class OrganisationView(PortalModelView):
+    api_name = "organisations"  # /api/v1/organisations
     access = "structure"
     scope_field = Organisation.id
     column_list = ("code", "name", "kind", "level", "parent", "active_to", "merged_into")
@@ -95,6 +96,7 @@ def _stored_parent(model):
 
 class OrganisationChangeView(PortalModelView):
     """The history of moves, merges and dissolutions: read-only."""
+    api_name = "organisation-changes"  # /api/v1/organisation-changes
 
     can_create = can_edit = can_delete = False
     access = "history"
@@ -110,6 +112,7 @@ class OrganisationChangeView(PortalModelView):
 
 
 class AdministrativeUnitView(PortalModelView):
+    api_name = "administrative-units"  # /api/v1/administrative-units
     access = "catalogue"
     column_list = ("code", "name", "kind", "parent", "active_to", "merged_into")
     column_labels = {
@@ -124,6 +127,7 @@ class AdministrativeUnitView(PortalModelView):
 
 
 class VillageView(PortalModelView):
+    api_name = "villages"  # /api/v1/villages
     access = "catalogue"
     column_list = ("code", "name", "kind", "commune", "ethnic_minority", "ethnic_groups", "active_to")
     column_labels = {

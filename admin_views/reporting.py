@@ -12,6 +12,7 @@ from models import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
 
 
 class IndicatorView(PortalModelView):
+    api_name = "indicators"  # /api/v1/indicators
     access = "catalogue"
     column_list = ("position", "code", "label", "unit", "kind", "group", "reported_by", "retired_on")
     column_labels = {
@@ -35,6 +36,7 @@ def _submissions_link(view, context, model, name):
 
 
 class ReportingPeriodView(PortalModelView):
+    api_name = "reporting-periods"  # /api/v1/reporting-periods
     access = "catalogue"
     column_list = ("year", "quarter", "deadline", "status", "opened_at", "submissions")
     column_labels = {"year": "Năm", "quarter": "Quý", "deadline": "Hạn nộp báo cáo",
@@ -69,6 +71,7 @@ def _figures(view, context, model, name):
 
 
 class QuarterlyReportView(ReportPages, PortalModelView):
+    api_name = "quarterly-reports"  # /api/v1/quarterly-reports
     access = "owned"
     scope_field = QuarterlyReport.organisation
     # Figures are written in the entry grid, one screen per unit and quarter,

@@ -7,6 +7,9 @@ from models.setting import LABELS
 
 class SettingView(PortalModelView):
     access = "system"
+    # No API: a handful of installation settings (the province's name) that an
+    # administrator changes on screen; no integration reads or writes them.
+    api = False
     can_create = can_delete = False
     column_list = ("key", "value")
     column_labels = {"key": "Cấu hình", "value": "Giá trị"}

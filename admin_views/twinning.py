@@ -14,6 +14,7 @@ class ActivityInline(InlineFormAdmin):
 
 
 class TwinningLinkView(PortalModelView):
+    api_name = "twinning-links"  # /api/v1/twinning-links
     access = "owned"
     scope_field = TwinningLink.organisation
     column_list = ("organisation", "village", "partner_name", "signed_on", "status",

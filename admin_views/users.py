@@ -10,6 +10,10 @@ from models.passwords import password_problem
 
 class UserView(PortalModelView):
     access = "system"
+    # No API: an account carries its password hash and session token, and
+    # creating one needs a password chosen by a person; tokens act as an
+    # account, they do not make accounts (flask users create, the screen).
+    api = False
     can_delete = False  # accounts are deactivated, never deleted: the audit names them
     column_list = ("username", "full_name", "role", "organisation", "is_enabled", "last_login_at")
     column_labels = {

@@ -44,7 +44,9 @@ def create_app(config=None):
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(files.bp)
-    build_admin(app)
+    admin = build_admin(app)
+    # Every record view also answers under /api/v1 (portal/api/resources.py).
+    api.register_resources(app, admin)
     headers.init_app(app)
     cli.init_app(app)
     _register_template_helpers(app)

@@ -13,8 +13,9 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, reports, totals
+from portal.api import auth, reports, resources, totals
 from portal.api.problems import ApiError, from_error, from_http
+from portal.api.schemas import Problem
 
 PREFIX = "/api/"
 
@@ -23,9 +24,25 @@ PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
 
 class PortalApi(Api):
+    # Every documented error is our problem+json, not smorest's `Error`.
+    ERROR_SCHEMA = Problem
+
     def _register_error_handlers(self):
         """Errors stay ours: problem+json under /api/, HTML pages elsewhere
         (smorest's handler would answer every HTTP error in the app with JSON)."""
+
+    def _register_responses(self):
+        """smorest's shared error responses, documented as what we send."""
+        from http import HTTPStatus
+
+        from flask_smorest.utils import prepare_response
+        for status in list(HTTPStatus) + ["DEFAULT_ERROR"]:
+            name = getattr(status, "name", status)
+            response = {"description": getattr(status, "phrase", "Lỗi (problem+json)")}
+            if status == "DEFAULT_ERROR" or (status >= 400):
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, "application/problem+json")
+            self.spec.components.response(name, response, lazy=True)
 
 
 rest = PortalApi(spec_kwargs={
@@ -82,6 +99,12 @@ def init_app(app):
     @app.errorhandler(ApiError)
     def _api_error(error):
         return from_error(error)
+
+
+def register_resources(app, admin):
+    """The record types' resources: call once the admin's views exist."""
+    with app.app_context():
+        resources.register(rest, admin)
 
 
 def http_problem(exception):

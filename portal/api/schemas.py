@@ -1,0 +1,159 @@
+"""Marshmallow schemas built at start-up from each view's declaration.
+
+`Schema.from_dict` over the model's fields rather than marshmallow-peewee:
+the labels, choices, hidden and sensitive columns and the writable fields
+all live in the Flask-Admin view (its `column_labels`, `column_choices`, its
+WTForms form), not in the model, so the view is what has to be read; a
+second converter reading the model alone would describe a different record.
+Each schema serves the OpenAPI document (apispec reads it) and the output
+(`dump`); input is read by the view's own form, as on the screens.
+"""
+import datetime
+
+from marshmallow import RAISE, Schema, fields, validate
+from peewee import (
+    AutoField, BigIntegerField, BlobField, BooleanField, CharField, DateField, DateTimeField,
+    DecimalField, FloatField, ForeignKeyField, IntegerField, TextField,
+)
+
+from admin_views.base import HIDDEN_COLUMNS
+
+# Never part of any resource: secrets and derived search/sort material.
+NEVER_SHOWN = set(HIDDEN_COLUMNS) - {"version"} | {"password_hash", "session_token"}
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, with our stable `code` and Vietnamese `message`."""
+
+    type = fields.String(metadata={"description": "Loại lỗi (about:blank#<code>)"})
+    title = fields.String(metadata={"description": "Tên loại lỗi"})
+    status = fields.Integer(metadata={"description": "Mã trạng thái HTTP"})
+    code = fields.String(required=True, metadata={"description": "Mã lỗi ổn định, để máy đọc"})
+    message = fields.String(required=True, metadata={"description": "Thông báo lỗi bằng tiếng Việt"})
+    detail = fields.String(metadata={"description": "Như message"})
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(),
+                         metadata={"description": "Lỗi theo từng trường: tên trường → các thông báo"})
+
+
+class StrictInput(Schema):
+    """A request body: a field the form does not have is refused, not ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class LocalDateTime(fields.DateTime):
+    """A stored local time (Vietnam), written as ISO 8601 without an offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.replace(microsecond=0).isoformat()
+
+
+def _enum(choices):
+    return [value for value, _label in choices]
+
+
+def output_field(field, label, choices):
+    """The marshmallow field that reads and documents one model column."""
+    description = label
+    kwargs = {"allow_none": bool(field.null)}
+    validators = []
+    if choices:
+        validators.append(validate.OneOf(_enum(choices)))
+        description += ": " + "; ".join(f"{value} = {name}" for value, name in choices)
+    if isinstance(field, ForeignKeyField):
+        description += f" (mã số {field.rel_model.verbose_name})"
+        return fields.Integer(metadata={"description": description}, **kwargs)
+    if isinstance(field, CharField) and field.max_length:
+        validators.append(validate.Length(max=field.max_length))
+    kind = _KINDS.get(type(field)) or next(
+        (maker for cls, maker in _KINDS.items() if isinstance(field, cls)), fields.String)
+    return kind(validate=validators or None, metadata={"description": description}, **kwargs)
+
+
+_KINDS = {
+    AutoField: fields.Integer, IntegerField: fields.Integer, BigIntegerField: fields.Integer,
+    BooleanField: fields.Boolean, DateField: fields.Date, DateTimeField: LocalDateTime,
+    DecimalField: lambda **kw: fields.Decimal(as_string=True, **kw), FloatField: fields.Float,
+    CharField: fields.String, TextField: fields.String,
+}
+
+
+def shown_columns(view):
+    """The model's columns a resource returns, in declaration order."""
+    return [field for field in view.model._meta.sorted_fields
+            if field.name not in NEVER_SHOWN and not isinstance(field, BlobField)]
+
+
+def label_of(view, name):
+    return str(view.column_labels.get(name) or view.get_column_name(name))
+
+
+def record_schema(view, resource_name):
+    """The schema of one record as the API returns it."""
+    declared = {}
+    for field in shown_columns(view):
+        label = "Mã số bản ghi" if field.name == "id" else (
+            "Phiên bản (ETag)" if field.name == "version" else label_of(view, field.name))
+        choices = view.column_choices.get(field.name) or field.choices
+        made = output_field(field, label, choices)
+        if field.name in (view.sensitive_columns or ()):
+            made.metadata["description"] += (
+                " — dữ liệu cá nhân: chỉ có khi đọc từng bản ghi thuộc phạm vi của khóa")
+        declared[field.name] = made
+    return Schema.from_dict(declared, name=_schema_name(resource_name, "Record"))
+
+
+def input_schema(view, resource_name, form, partial):
+    """The JSON body of a create (PUT: the same) or of a PATCH (nothing required)."""
+    declared = {}
+    for form_field in form:
+        if form_field.name in ("version", "csrf_token"):
+            continue
+        column = view.model._meta.fields.get(form_field.name)
+        label = str(form_field.label.text or label_of(view, form_field.name))
+        if column is not None:
+            made = output_field(column, label, view.column_choices.get(column.name) or column.choices)
+        else:
+            made = _extra_field(form_field, label)
+        made.required = bool(form_field.flags.required) and not partial
+        made.allow_none = not made.required
+        declared[form_field.name] = made
+    suffix = "Patch" if partial else "Input"
+    return StrictInput.from_dict(declared, name=_schema_name(resource_name, suffix))
+
+
+def _extra_field(form_field, label):
+    """A form-only field (e.g. an organisation's date of change)."""
+    if form_field.type.endswith("DateField"):
+        return fields.Date(metadata={"description": label})
+    if form_field.type == "BooleanField":
+        return fields.Boolean(metadata={"description": label})
+    return fields.String(metadata={"description": label})
+
+
+def list_schema(record, resource_name):
+    return Schema.from_dict({
+        "data": fields.List(fields.Nested(record), required=True,
+                            metadata={"description": "Các bản ghi của trang này"}),
+        "next_cursor": fields.String(allow_none=True, required=True, metadata={
+            "description": "Con trỏ trang sau (gửi lại trong tham số cursor); null: hết danh sách"}),
+        "count": fields.Integer(metadata={
+            "description": "Tổng số bản ghi khớp (chỉ khi count=true), trong phạm vi của khóa"}),
+    }, name=_schema_name(resource_name, "Page"))
+
+
+def _schema_name(resource_name, suffix):
+    return "".join(part.capitalize() for part in resource_name.split("-")) + suffix
+
+
+def plain(value):
+    """A stored value as JSON writes it."""
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
