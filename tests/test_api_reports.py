@@ -86,7 +86,7 @@ def test_reading_and_writing_with_if_match(app, drafts, client, tokens):
     assert updated.via == "api:khóa của api_phunu"
     # A write from the old read is stale: 412, nothing changes.
     stale = client.put(url(report), json={"values": {"field_visits": 99}}, headers=headers(tokens["phunu"], etag))
-    assert stale.status_code == 412 and stale.json["code"] == "stale"
+    assert stale.status_code == 412 and stale.json["code"] == "stale_version"
     assert stale.headers["ETag"] == response.headers["ETag"]
     assert stored() == FIGURES and len(audit_entries("update")) == 1
     # Like the grid, what is not sent is left blank.
@@ -179,6 +179,7 @@ def test_an_editor_cannot_reach_another_sections_report(app, drafts, client, tok
     token = tokens["phunu"]
     missing = client.get(url(10 ** 6), headers=bearer(token))
     assert missing.status_code == 404
+    assert client.get(url(2 ** 40), headers=bearer(token)).json == missing.json  # past the integer key
     assert client.get(url(theirs), headers=bearer(token)).json == missing.json
     etag = f'"{theirs.version}"'
     for method, tail, body in (("put", "figures", {"values": {"field_visits": 1}}), ("post", "submit", None),
@@ -187,6 +188,9 @@ def test_an_editor_cannot_reach_another_sections_report(app, drafts, client, tok
         assert response.status_code == 404, tail
         assert response.json == missing.json
     response = create(client, token, "NONGDAN", values={"field_visits": 1})
+    assert response.status_code == 404
+    response = client.post("/api/v1/quarterly-reports/figures", headers=bearer(token),
+                           json={"organisation_id": 2 ** 40, "year": 2024, "quarter": 2})
     assert response.status_code == 404
     fresh = QuarterlyReport.get_by_id(theirs.id)
     assert (fresh.version, fresh.status, stored("NONGDAN")) == (theirs.version, "draft", {"field_visits": 5})

@@ -22,15 +22,15 @@ from admin_views.access import covers, user_role
 from admin_views.base import StaleRecord
 from admin_views.report_entry import EntryGrid, field_name
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod
+from portal.api import writes
 from portal.api.problems import ApiError
+from portal.api.resources import ETAG_HEADER, IF_MATCH, MAX_ID, _problems
 from portal.api.totals import Number, Unit
 from portal.reporting.importer import _indicator_problem
 
 bp = Blueprint("so-lieu-bao-cao", __name__, url_prefix="/api/v1/quarterly-reports",
                description="Số liệu báo cáo quý: đọc, nhập, gửi (cùng quy tắc với bảng nhập số liệu)")
 
-STALE = ("Báo cáo này vừa được người khác sửa sau lần bạn đọc. Thay đổi của bạn chưa được lưu: "
-         "hãy đọc lại báo cáo (ETag mới) rồi sửa lại.")
 QUARTER = "Quý phải là 1, 2, 3 hoặc 4."
 NOT_JSON_NUMBER = "Phải là số nguyên không âm (số JSON, không phải chuỗi), ví dụ 1548."
 
@@ -91,15 +91,11 @@ class ReopenIn(Schema):
     reason = fields.String(load_default="", metadata={"description": "Lý do mở lại (bắt buộc)"})
 
 
-IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True,
-                            "schema": {"type": "string"},
-                            "description": "ETag của lần đọc gần nhất, ví dụ \"3\""}]}
-
-
 # --- reads ----------------------------------------------------------------------
 
 @bp.get("/<int:report_id>/figures")
-@bp.response(200, ReportFigures)
+@bp.response(200, ReportFigures, headers=ETAG_HEADER)
+@_problems(bp, 401, 404)
 def read(report_id):
     """Số liệu của một báo cáo quý (ETag: phiên bản)"""
     return _answer(_report(report_id))
@@ -109,8 +105,9 @@ def read(report_id):
 
 @bp.put("/<int:report_id>/figures")
 @bp.arguments(FiguresIn)
-@bp.response(200, ReportFigures)
-@bp.doc(**IF_MATCH)
+@bp.response(200, ReportFigures, headers=ETAG_HEADER)
+@bp.doc(parameters=[IF_MATCH])
+@_problems(bp, 401, 403, 404, 412, 422, 428)
 def write(body, report_id):
     """Ghi số liệu của báo cáo (như «Lưu nháp» hoặc «Gửi báo cáo» trên bảng nhập số liệu)
 
@@ -124,8 +121,9 @@ def write(body, report_id):
 
 
 @bp.post("/<int:report_id>/submit")
-@bp.response(200, ReportFigures)
-@bp.doc(**IF_MATCH)
+@bp.response(200, ReportFigures, headers=ETAG_HEADER)
+@bp.doc(parameters=[IF_MATCH])
+@_problems(bp, 401, 403, 404, 412, 422, 428)
 def submit(report_id):
     """Gửi báo cáo với số liệu đã lưu (nút «Gửi báo cáo»). Cần If-Match."""
     report = _report(report_id)
@@ -139,14 +137,17 @@ def submit(report_id):
 
 @bp.post("/figures")
 @bp.arguments(NewReportIn)
-@bp.response(201, ReportFigures)
+@bp.response(201, ReportFigures, headers=dict(ETAG_HEADER, Location={
+    "description": "Địa chỉ số liệu của báo cáo mới", "schema": {"type": "string"}}))
+@_problems(bp, 401, 403, 404, 409, 412, 422)
 def create(body):
     """Lập báo cáo của một đơn vị cho một quý đang mở, với số liệu đầu tiên
 
     Như lần «Lưu nháp» đầu tiên trên bảng nhập số liệu. Đơn vị đã có báo
     cáo quý này: 409, kèm Location của báo cáo đó.
     """
-    organisation = Organisation.get_or_none(Organisation.id == body["organisation_id"])
+    organisation = (Organisation.get_or_none(Organisation.id == body["organisation_id"])
+                    if 0 < body["organisation_id"] <= MAX_ID else None)
     if organisation is None or not covers(organisation.id):
         raise ApiError(404, "not_found", "Không tìm thấy đơn vị này.")
     year, quarter = body["year"], body["quarter"]
@@ -165,8 +166,9 @@ def create(body):
 
 
 @bp.post("/<int:report_id>/approve")
-@bp.response(200, ReportFigures)
-@bp.doc(**IF_MATCH)
+@bp.response(200, ReportFigures, headers=ETAG_HEADER)
+@bp.doc(parameters=[IF_MATCH])
+@_problems(bp, 401, 403, 404, 412, 422, 428)
 def approve(report_id):
     """Duyệt báo cáo đã gửi (văn phòng Khối). Cần If-Match."""
     report = _report(report_id)
@@ -176,8 +178,9 @@ def approve(report_id):
 
 @bp.post("/<int:report_id>/reopen")
 @bp.arguments(ReopenIn)
-@bp.response(200, ReportFigures)
-@bp.doc(**IF_MATCH)
+@bp.response(200, ReportFigures, headers=ETAG_HEADER)
+@bp.doc(parameters=[IF_MATCH])
+@_problems(bp, 401, 403, 404, 412, 422, 428)
 def reopen(body, report_id):
     """Mở lại báo cáo đã duyệt, với lý do (văn phòng Khối); báo cáo trở về bản nháp. Cần If-Match."""
     report = _report(report_id)
@@ -189,7 +192,7 @@ def reopen(body, report_id):
 
 def _report(report_id):
     """The report, or 404 when it is missing or outside the user's section."""
-    report = QuarterlyReport.get_or_none(QuarterlyReport.id == report_id)
+    report = QuarterlyReport.get_or_none(QuarterlyReport.id == report_id) if 0 < report_id <= MAX_ID else None
     if report is None or not covers(report.organisation_id):
         raise ApiError(404, "not_found", "Không tìm thấy báo cáo này.")
     return report
@@ -203,7 +206,7 @@ def _if_match(report):
                        "Cần tiêu đề If-Match với ETag của lần đọc báo cáo gần nhất, ví dụ If-Match: \"3\".")
     tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
     if str(report.version) not in tags:
-        raise ApiError(412, "stale", STALE, headers={"ETag": _etag(report)})
+        raise _stale(report)
     return report.version
 
 
@@ -276,7 +279,7 @@ def _act(step, rights):
         status = 403 if user_role() not in rights else 422
         raise ApiError(status, "refused", str(refusal))
     except StaleRecord:
-        raise ApiError(412, "stale", STALE)
+        raise writes.stale()
 
 
 def _invalid(errors):
@@ -307,6 +310,13 @@ def _answer(report, warnings=()):
         "warnings": list(warnings),
     }
     return body, {"ETag": _etag(report)}
+
+
+def _stale(report):
+    """412 with the current ETag, so the client knows what to read again."""
+    error = writes.stale()
+    error.headers["ETag"] = _etag(report)
+    return error
 
 
 def _etag(report):
