@@ -247,3 +247,15 @@ def test_the_openapi_document_describes_report_figures(app, client):
     put = paths["/api/v1/quarterly-reports/{report_id}/figures"]["put"]
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in put["parameters"])
     assert "post" in paths["/api/v1/quarterly-reports/figures"]
+
+
+def test_a_malformed_body_is_a_422_problem_and_changes_nothing(app, drafts, client, tokens):
+    report = drafts["PHUNU"]
+    etag = f'"{report.version}"'
+    for body in ({"values": "12"}, {"values": {}, "khong_co": 1}, {"values": {}, "submit": "có"}, [1, 2]):
+        response = client.put(url(report), json=body, headers=headers(tokens["phunu"], etag))
+        assert response.status_code == 422 and response.mimetype == "application/problem+json", body
+    response = client.put(url(report), data="values=1", headers=headers(tokens["phunu"], etag),
+                          content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415 and response.json["code"] == "unsupported_media_type"
+    assert stored() == {"field_visits": 5} and report_of().version == report.version

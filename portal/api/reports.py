@@ -8,7 +8,8 @@ the audit entry). The JSON body becomes the form the grid would have
 posted, so a figure the grid refuses is refused here in the same words.
 
 A report outside the user's section answers 404 exactly like a missing one.
-Writes need `If-Match` with the ETag of the last read (the report's
+Bodies are JSON objects (a form-encoded body would read as "every figure
+blank"). Writes need `If-Match` with the ETag of the last read (the report's
 version): 428 without it, 412 when someone saved in between.
 """
 from flask import request, url_for
@@ -91,6 +92,13 @@ class ReopenIn(Schema):
     reason = fields.String(load_default="", metadata={"description": "Lý do mở lại (bắt buộc)"})
 
 
+def _on_a_version(view):
+    """A step on an existing report: needs If-Match, answers the report's figures."""
+    view = _problems(bp, 401, 403, 404, 412, 422, 428)(view)
+    view = bp.doc(parameters=[IF_MATCH])(view)
+    return bp.response(200, ReportFigures, headers=ETAG_HEADER)(view)
+
+
 # --- reads ----------------------------------------------------------------------
 
 @bp.get("/<int:report_id>/figures")
@@ -105,15 +113,15 @@ def read(report_id):
 
 @bp.put("/<int:report_id>/figures")
 @bp.arguments(FiguresIn)
-@bp.response(200, ReportFigures, headers=ETAG_HEADER)
-@bp.doc(parameters=[IF_MATCH])
-@_problems(bp, 401, 403, 404, 412, 422, 428)
+@_on_a_version
+@_problems(bp, 400, 415)
 def write(body, report_id):
     """Ghi số liệu của báo cáo (như «Lưu nháp» hoặc «Gửi báo cáo» trên bảng nhập số liệu)
 
     Thay toàn bộ số liệu bằng số gửi lên, như bảng nhập: chỉ tiêu không gửi
     sẽ để trống. Cần If-Match.
     """
+    writes.body(request)
     report = _report(report_id)
     _writer(report)
     version = _if_match(report)
@@ -121,9 +129,7 @@ def write(body, report_id):
 
 
 @bp.post("/<int:report_id>/submit")
-@bp.response(200, ReportFigures, headers=ETAG_HEADER)
-@bp.doc(parameters=[IF_MATCH])
-@_problems(bp, 401, 403, 404, 412, 422, 428)
+@_on_a_version
 def submit(report_id):
     """Gửi báo cáo với số liệu đã lưu (nút «Gửi báo cáo»). Cần If-Match."""
     report = _report(report_id)
@@ -139,13 +145,14 @@ def submit(report_id):
 @bp.arguments(NewReportIn)
 @bp.response(201, ReportFigures, headers=dict(ETAG_HEADER, Location={
     "description": "Địa chỉ số liệu của báo cáo mới", "schema": {"type": "string"}}))
-@_problems(bp, 401, 403, 404, 409, 412, 422)
+@_problems(bp, 400, 401, 403, 404, 409, 412, 415, 422)
 def create(body):
     """Lập báo cáo của một đơn vị cho một quý đang mở, với số liệu đầu tiên
 
     Như lần «Lưu nháp» đầu tiên trên bảng nhập số liệu. Đơn vị đã có báo
     cáo quý này: 409, kèm Location của báo cáo đó.
     """
+    writes.body(request)
     organisation = (Organisation.get_or_none(Organisation.id == body["organisation_id"])
                     if 0 < body["organisation_id"] <= MAX_ID else None)
     if organisation is None or not covers(organisation.id):
@@ -166,9 +173,7 @@ def create(body):
 
 
 @bp.post("/<int:report_id>/approve")
-@bp.response(200, ReportFigures, headers=ETAG_HEADER)
-@bp.doc(parameters=[IF_MATCH])
-@_problems(bp, 401, 403, 404, 412, 422, 428)
+@_on_a_version
 def approve(report_id):
     """Duyệt báo cáo đã gửi (văn phòng Khối). Cần If-Match."""
     report = _report(report_id)
@@ -178,11 +183,11 @@ def approve(report_id):
 
 @bp.post("/<int:report_id>/reopen")
 @bp.arguments(ReopenIn)
-@bp.response(200, ReportFigures, headers=ETAG_HEADER)
-@bp.doc(parameters=[IF_MATCH])
-@_problems(bp, 401, 403, 404, 412, 422, 428)
+@_on_a_version
+@_problems(bp, 400, 415)
 def reopen(body, report_id):
     """Mở lại báo cáo đã duyệt, với lý do (văn phòng Khối); báo cáo trở về bản nháp. Cần If-Match."""
+    writes.body(request)
     report = _report(report_id)
     version = _if_match(report)
     return _answer(_act(lambda: workflow.reopen(report, version, body["reason"]), workflow.APPROVERS))
