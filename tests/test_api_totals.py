@@ -162,6 +162,10 @@ def test_an_editor_reads_their_own_section_only(demo, app, client, make_user, lo
 def test_a_viewer_reads_and_an_editor_without_a_unit_is_refused(demo, app, client, make_user):
     viewer = issue(app, make_user, "lanhdao_api", "viewer")
     assert api(client, viewer, SEED_000).json["total"]["figures"]["members_new"]["value"] == 2407
+    # A viewer bound to one organisation reads its subtree only, like an editor.
+    bound = issue(app, make_user, "lanhdao_phunu", "viewer", "PHUNU")
+    assert api(client, bound, SEED_000).json["parent"]["code"] == "PHUNU"
+    assert api(client, bound, SEED_000 + "&parent=NONGDAN").status_code == 404
     nobody = issue(app, make_user, "lost_editor", "editor")
     response = api(client, nobody, SEED_000)
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
