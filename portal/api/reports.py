@@ -27,6 +27,7 @@ from portal.api import writes
 from portal.api.problems import ApiError
 from portal.api.resources import ETAG_HEADER, IF_MATCH, MAX_ID, _problems
 from portal.api.totals import Number, Unit
+from portal.reporting.arithmetic import ratio
 from portal.reporting.importer import _indicator_problem
 
 bp = Blueprint("so-lieu-bao-cao", __name__, url_prefix="/api/v1/quarterly-reports",
@@ -159,8 +160,9 @@ def create(body):
         raise ApiError(404, "not_found", "Không tìm thấy đơn vị này.")
     year, quarter = body["year"], body["quarter"]
     _writer(None)
-    if rules.year_problem(year):
-        raise ApiError(422, "invalid_period", rules.year_problem(year), errors={"year": [rules.year_problem(year)]})
+    problem = rules.year_problem(year)
+    if problem:
+        raise ApiError(422, "invalid_period", problem, errors={"year": [problem]})
     if quarter not in (1, 2, 3, 4):
         raise ApiError(422, "invalid_period", QUARTER, errors={"quarter": [QUARTER]})
     existing = QuarterlyReport.find(organisation.id, year, quarter)
@@ -300,11 +302,8 @@ def _answer(report, warnings=()):
     indicators = Indicator.for_quarter(organisation.kind, period.year, period.quarter)
     stored = report.figures()
     values = {i.code: stored.get(i.id) for i in indicators if i.kind != "ratio"}
-    rates = {}
-    for i in indicators:
-        if i.kind == "ratio":
-            top, bottom = stored.get(i.numerator_id), stored.get(i.denominator_id)
-            rates[i.code] = top * i.scale / bottom if top is not None and bottom else None
+    rates = {i.code: ratio(stored.get(i.numerator_id), stored.get(i.denominator_id), i.scale)
+             for i in indicators if i.kind == "ratio"}
     refusal = workflow.why_not_edit(report, period) or rules.unit_problem(organisation)
     body = {
         "id": report.id, "organisation": organisation, "status": report.status, "version": report.version,
