@@ -377,3 +377,109 @@ def editable_views(app, username):
 def _errors(response):
     page = response.get_data(as_text=True)
     return re.findall(r'<div class="alert[^"]*">(.*?)</div>|<li>(.*?)</li>', page, re.S)[-8:]
+
+
+# --- the API: the same walk through /api/v1, for every resource and method ---
+
+API_ROLES = {"quantri": ("admin", None), **ROLES, "kt_phunu_xa": ("editor", "PHUNU-IAGRAI")}
+API_ROLES.pop("kt_lanhdao")
+
+
+def api_resources(app):
+    from portal.api.resources import api_name
+
+    return [(view, api_name(view)) for view in views(app) if view.api]
+
+
+def api_reads(model, role):
+    """May `role` read `model` rows at all? (worked out from the rules above)"""
+    if model._meta.table_name in SYSTEM:
+        return role == "admin"
+    return not (model._meta.table_name == "audit_log" and role == "viewer")
+
+
+@pytest.mark.parametrize("username", sorted(API_ROLES))
+def test_the_api_reads_and_writes_nothing_outside_the_section(world, app, client, make_user, username):
+    from tests.api_helpers import api_as
+
+    role, code = API_ROLES[username]
+    api = api_as(app, client, make_user, username, role, code)
+    allowed = subtree(code) if code else None
+    outside_org = Organisation.get(Organisation.code == "NONGDAN").id
+    for view, name in api_resources(world):
+        model = view.model
+        first = api.get(f"/{name}", limit=1)
+        if not api_reads(model, role):
+            assert first.status_code == 403, (username, name)
+            continue
+        rows, _pages = api.walk(f"/{name}", limit=200)
+        listed = {row["id"] for row in rows}
+        expected = visible_ids(model, allowed)
+        everything = {row.id for row in model.select(model.id)}
+        assert listed == (everything if expected is None else expected), (username, name)
+        assert len(rows) == len(listed), (username, name)
+        counted = api.get(f"/{name}", limit=1, count="true").json["count"]
+        assert counted == len(listed), (username, name)
+        for pk in sorted(everything - listed)[:3]:
+            before, shape = stored(model, pk), tree()
+            missing = api.get(f"/{name}/{pk}")
+            assert missing.status_code == 404, (username, name, pk)
+            assert missing.json == api.get(f"/{name}/2000000000").json
+            for method in ("PATCH", "PUT", "DELETE"):
+                response = api.send(method, f"/{name}/{pk}", {} if method != "DELETE" else None,
+                                    if_match=f'"{before.get("version", 1)}"')
+                assert response.status_code in (403, 404, 405), (username, name, method, pk)
+            assert stored(model, pk) == before and tree() == shape, (username, name, pk)
+        owner = next((f for f in OWNER_NAMES if f in model._meta.fields and f != "organisation_id"), None)
+        if allowed is None or owner is None or not listed or not view.can_edit:
+            continue
+        # Moving a row of the section into another one, or adding one there: refused.
+        pk = min(listed)
+        before, count = stored(model, pk), model.select().count()
+        read = api.get(f"/{name}/{pk}")
+        moved = api.send("PATCH", f"/{name}/{pk}", {owner: outside_org}, if_match=read.headers["ETag"])
+        assert moved.status_code == 422, (username, name, moved.json)
+        assert stored(model, pk) == before, (username, name)
+        body = {key: value for key, value in read.json.items() if key not in ("id", "version")}
+        created = api.send("POST", f"/{name}", dict(body, **{owner: outside_org}))
+        assert created.status_code in (403, 422), (username, name, created.json)
+        assert model.select().count() == count, (username, name)
+
+
+@pytest.mark.parametrize("username", sorted(SAVERS))
+def test_every_resource_saved_unchanged_through_the_api_moves_nothing(world, app, client, make_user,
+                                                                      username):
+    """PUT back what GET gave, and PATCH nothing, for rows in the user's reach:
+    each save goes through (or is refused for the role) and nothing moves."""
+    from tests.api_helpers import api_as
+
+    role, code = SAVERS[username]
+    api = api_as(app, client, make_user, username, role, code)
+    allowed = subtree(code) if code else None
+    saved = set()
+    for view, name in api_resources(world):
+        model = view.model
+        for row in rows_to_save(model, allowed, code):
+            read = api.get(f"/{name}/{row.id}")
+            if read.status_code != 200:
+                continue
+            body = {key: value for key, value in read.json.items() if key not in ("id", "version")}
+            for method, payload in (("PUT", body), ("PATCH", {})):
+                before, shape = stored(model, row.id), tree()
+                etag = api.get(f"/{name}/{row.id}").headers["ETag"]
+                response = api.send(method, f"/{name}/{row.id}", payload, if_match=etag)
+                if response.status_code in (403, 405):
+                    continue  # this role (or nobody) edits these rows
+                assert response.status_code == 200, (username, name, method, response.json)
+                after = stored(model, row.id)
+                assert after.pop("version", 0) >= before.pop("version", 0)
+                assert after == before, (username, name, method)
+                assert tree() == shape, (username, name, method)
+                saved.add(model)
+    if role == "viewer":
+        assert not saved
+    else:
+        assert saved, username
+    if role == "admin":
+        assert saved == {v.model for v, _ in api_resources(world)
+                         if type(v).can_edit is not False and v.model.select().exists()}

@@ -13,7 +13,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, reports, resources, totals
+from portal.api import auth, docs, reports, resources, totals
 from portal.api.problems import ApiError, from_error, from_http
 from portal.api.schemas import Problem
 
@@ -95,6 +95,7 @@ def init_app(app):
     rest.register_blueprint(bp)
     rest.register_blueprint(totals.bp)
     rest.register_blueprint(reports.bp)
+    app.register_blueprint(docs.bp)
 
     @app.errorhandler(ApiError)
     def _api_error(error):

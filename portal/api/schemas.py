@@ -42,11 +42,14 @@ class StrictInput(Schema):
         unknown = RAISE
 
 
-class LocalDateTime(fields.DateTime):
-    """A stored local time (Vietnam), written as ISO 8601 without an offset."""
+class LocalDateTime(fields.String):
+    """A stored time, as the server's clock wrote it: ISO 8601 without an
+    offset (the portal stores local times), so not an RFC 3339 date-time."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="iso", **kwargs)
+        metadata = dict(kwargs.pop("metadata", {}), pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+        metadata["description"] = metadata.get("description", "") + " (giờ Việt Nam, YYYY-MM-DDTHH:MM:SS)"
+        super().__init__(metadata=metadata, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.replace(microsecond=0).isoformat()
@@ -66,7 +69,8 @@ def output_field(field, label, choices):
         description += ": " + "; ".join(f"{value} = {name}" for value, name in choices)
     if isinstance(field, ForeignKeyField):
         description += f" (mã số {field.rel_model.verbose_name})"
-        return fields.Integer(metadata={"description": description}, **kwargs)
+        return fields.Integer(validate=validate.Range(min=1, max=2 ** 31 - 1),
+                              metadata={"description": description}, **kwargs)
     if isinstance(field, CharField) and field.max_length:
         validators.append(validate.Length(max=field.max_length))
     kind = _KINDS.get(type(field)) or next(
@@ -119,11 +123,17 @@ def input_schema(view, resource_name, form, partial):
             made = output_field(column, label, view.column_choices.get(column.name) or column.choices)
         else:
             made = _extra_field(form_field, label)
+        if form_field.type == "WholeNumberField":
+            made.validators.append(validate.Range(min=0, max=WHOLE_NUMBER_MAX.get(type(column), 10 ** 15 - 1)))
         made.required = bool(form_field.flags.required) and not partial
-        made.allow_none = not made.required
+        made.allow_none = bool(column.null) if column is not None else True
         declared[form_field.name] = made
     suffix = "Patch" if partial else "Input"
     return StrictInput.from_dict(declared, name=_schema_name(resource_name, suffix))
+
+
+# A whole number as the form reads it (15 digits) and as the column holds it.
+WHOLE_NUMBER_MAX = {IntegerField: 2 ** 31 - 1, BigIntegerField: 10 ** 15 - 1}
 
 
 def _extra_field(form_field, label):

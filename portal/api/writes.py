@@ -11,6 +11,7 @@ import datetime
 import decimal
 
 from flask import session
+from peewee import ForeignKeyField
 from werkzeug.datastructures import MultiDict
 
 from admin_views.fields import DATE_FORMAT
@@ -30,9 +31,11 @@ def body(request):
     return payload
 
 
-def form_data(form, payload, current=None):
+def form_data(model, form, payload, current=None):
     """MultiDict for `form`: `current` values (PATCH) overlaid by the JSON `payload`."""
-    unknown = sorted(set(payload) - {field.name for field in form} - {"id", "version"})
+    # A record's read-only columns (id, version, times) may come back as read; a
+    # name the record does not have at all is refused.
+    unknown = sorted(set(payload) - {field.name for field in form} - set(model._meta.fields))
     errors = {name: ["Không có trường này."] for name in unknown}
     data = MultiDict()
     for field in form:
@@ -42,11 +45,15 @@ def form_data(form, payload, current=None):
             value = payload[field.name]
         elif current is not None:
             value = current.__data__.get(field.name) if field.name in current.__data__ else None
+        elif field.type == "BooleanField":
+            value = bool(field.default)  # an unticked box would read as False
         else:
-            value = None
-        text = _as_form_text(field, value)
+            continue  # not sent: the form's default, as a new screen form shows it
+        text = _as_form_text(field, model._meta.fields.get(field.name), value)
         if text is _INVALID:
             errors[field.name] = [NOT_A_VALUE]
+        elif text is _NO_CHOICE:
+            errors[field.name] = [NO_CHOICE]
         elif text is not None:
             data[field.name] = text
     if errors:
@@ -56,12 +63,28 @@ def form_data(form, payload, current=None):
     return data
 
 
-_INVALID = object()
+_INVALID, _NO_CHOICE = object(), object()
+NO_CHOICE = "Không tìm thấy lựa chọn này hoặc bạn không có quyền chọn nó."
+# What a select posts for "no choice" (wtfpeewee and Flask-Admin's pickers).
+BLANK_CHOICE = "__None"
+# The largest values the columns hold on PostgreSQL.
+LIMITS = {"IntegerField": 2 ** 31 - 1, "AutoField": 2 ** 31 - 1, "BigIntegerField": 2 ** 63 - 1}
 
 
-def _as_form_text(field, value):
+def _as_form_text(field, column, value):
     if value is None:
-        return None if field.type == "BooleanField" else ""
+        if field.type == "BooleanField":
+            return None
+        return BLANK_CHOICE if "Select" in field.type else ""
+    if isinstance(column, ForeignKeyField):
+        # An id, checked by the field's scoped picker; a number no row can
+        # have is "not found" alike, before it reaches the database.
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= LIMITS["AutoField"]:
+            return _NO_CHOICE
+        return str(value)
+    limit = LIMITS.get(type(column).__name__)
+    if limit is not None and isinstance(value, int) and not isinstance(value, bool) and abs(value) > limit:
+        return _INVALID
     if isinstance(value, (dict, list)):
         return _INVALID
     if isinstance(value, str) and "\x00" in value:
@@ -103,7 +126,7 @@ def flashed_errors():
 
 
 def create(view, payload):
-    form = view.api_form(form_data(view.api_form(None), payload))
+    form = view.api_form(form_data(view.model, view.api_form(None), payload))
     if not form.validate():
         raise invalid(form, [])
     session.pop("_flashes", None)  # nothing earlier may pose as this save's error
@@ -116,7 +139,8 @@ def create(view, payload):
 def update(view, model, payload, version, partial):
     """Save `payload` over `model` if its stored version is still `version`."""
     current = model if partial else None
-    form = view.api_form(form_data(view.api_form(None, obj=model), payload, current), obj=model)
+    form = view.api_form(form_data(view.model, view.api_form(None, obj=model), payload, current),
+                         obj=model)
     if "version" in form and version is not None:
         form.version.data = str(version)
     if not form.validate():
