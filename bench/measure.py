@@ -1,17 +1,22 @@
 """The in-process measurements of bench/run.py."""
+import logging
 import statistics
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask_login import login_user
 
 from portal import create_app  # noqa: I001  (first: it brings the admin views in)
 from bench.peer import peer_app
-from models import Member, Organisation, ReportingPeriod, User, db
+from models import ApiToken, Member, Organisation, ReportingPeriod, User, db
 
 MS = 1000.0
 BENCH_USERS = (("bench_vanphong", "secretariat", None), ("bench_phunu", "editor", "PHUNU"))
 PASSWORD = "bench-mat-khau-dai-du-manh-2026"
+API_TOKEN_LABEL = "Đo hiệu năng"
+# The cursor page measured lies this many rows deep; the walk there takes pages of WALK_PAGE.
+API_DEPTH, API_PAGE, WALK_PAGE = 50000, 50, 200
 
 
 @dataclass
@@ -58,6 +63,8 @@ class Bench:
             self.users = {name: self._user(name, role, org) for name, role, org in BENCH_USERS}
             db.close()
         self.clients = {name: self._client(name) for name in self.users}
+        self.api = self.app.test_client()
+        self.token = self._token("bench_vanphong")
         self.view = next(v for v in self.app.extensions["admin"][0]._views
                          if getattr(v, "endpoint", None) == "member")
 
@@ -80,6 +87,16 @@ class Bench:
         response = client.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
         return client
+
+    def _token(self, username):
+        """A fresh API token of this user; earlier runs' bench tokens are removed."""
+        with self.app.app_context():
+            db.connect(reuse_if_open=True)
+            user = self.users[username]
+            ApiToken.delete().where(ApiToken.user == user.id, ApiToken.label == API_TOKEN_LABEL).execute()
+            _row, plaintext = ApiToken.issue(user, API_TOKEN_LABEL)
+            db.close()
+        return plaintext
 
     # --- one figure ---------------------------------------------------------------------
 
@@ -120,10 +137,87 @@ class Bench:
                     return f"flt0_{index}"
         raise LookupError(name)
 
+    # --- the API ------------------------------------------------------------------------
+
+    def api_get(self, path):
+        response = self.api.get(path, headers={"Authorization": f"Bearer {self.token}"})
+        assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
+        return response
+
+    def api_page(self, path):
+        """Median ms of an API request, and the bare SQL of its main query (the floor)."""
+        with captured_sql() as statements:
+            self.api_get(path)
+        sql, params = main_query(statements)
+        return median_ms(lambda: self.api_get(path), self.repeat), self.bare_sql(sql, params), (sql, params)
+
+    def bare_sql(self, sql, params):
+        with self.app.app_context():
+            db.connect(reuse_if_open=True)
+            result = median_ms(lambda: db.execute_sql(sql, params).fetchall(), self.repeat)
+            db.close()
+        return result
+
+    def cursor_at(self, depth):
+        """The member list's cursor whose page starts `depth` rows in, found by walking next_cursor."""
+        cursor, walked = None, 0
+        while walked < depth:
+            size = min(WALK_PAGE, depth - walked)
+            body = self.api_get(f"/api/v1/members?limit={size}" + (f"&cursor={cursor}" if cursor else "")).json
+            assert len(body["data"]) == size and body["next_cursor"], (walked, size)
+            cursor, walked = body["next_cursor"], walked + size
+        return cursor
+
+    def api_rows(self, totals_query):
+        rows = []
+        first, first_floor, (first_sql, params) = self.api_page(f"/api/v1/members?limit={API_PAGE}")
+        rows.append(Row("API member list, first page", "≤ 30 ms", first, floor=first_floor, met=first <= 30))
+
+        cursor = self.cursor_at(API_DEPTH)
+        path = f"/api/v1/members?limit={API_PAGE}&cursor={cursor}"
+        deep, deep_floor, (deep_sql, deep_params) = self.api_page(path)
+        # The same depth by OFFSET: the first page's own query, told to skip the rows.
+        offset_sql = with_offset(first_sql, API_DEPTH)
+        with self.app.app_context():
+            db.connect(reuse_if_open=True)
+            same = db.execute_sql(offset_sql, params).fetchall() == db.execute_sql(deep_sql, deep_params).fetchall()
+            db.close()
+        assert same, "the OFFSET query and the cursor's give different rows"
+        offset_floor = self.bare_sql(offset_sql, params)
+        # What differs between the two ways is the query: the target compares
+        # the two queries; the note also gives the whole request by OFFSET
+        # (the cursor request with its query swapped), where the request's
+        # fixed cost weighs in.
+        times = offset_floor / deep_floor
+        by_offset = deep - deep_floor + offset_floor
+        rows.append(Row(f"API member list, {API_DEPTH:,} rows deep by cursor", "≤ 30 ms, query ≥ 3× OFFSET's",
+                        deep, floor=deep_floor, met=deep <= 30 and times >= 3,
+                        note=f"query {deep_floor:,.1f} ms, by OFFSET {offset_floor:,.1f} ms: {times:,.1f}×; "
+                             f"request by OFFSET ≈ {by_offset:,.1f} ms"))
+
+        search, search_floor, _ = self.api_page(f"/api/v1/members?limit={API_PAGE}&q=nguyen+thi+hoa")
+        rows.append(Row("API search “nguyen thi hoa”", "≤ 30 ms", search, floor=search_floor, met=search <= 30))
+
+        totals = median_ms(lambda: self.api_get(f"/api/v1/totals?{totals_query}"), self.repeat)
+        rows.append(Row("API totals", "≤ 100 ms", totals, met=totals <= 100))
+        return rows
+
     # --- the whole table ----------------------------------------------------------------
 
-    def run(self, full_export, export_probe):
+    def latest_quarter(self):
+        with self.app.app_context():
+            db.connect(reuse_if_open=True)
+            latest = ReportingPeriod.select().order_by(ReportingPeriod.year.desc(),
+                                                       ReportingPeriod.quarter.desc()).first()
+            db.close()
+        return latest
+
+    def run(self, full_export, export_probe, api_only=False):
         rows = []
+        latest = self.latest_quarter()
+        quarter = f"year={latest.year}&quarter={latest.quarter}"
+        if api_only:
+            return self.api_rows(quarter)
         sec, editor = "bench_vanphong", "bench_phunu"
 
         status, gender = self.filter_arg("Tình trạng"), self.filter_arg("Giới tính")
@@ -149,17 +243,12 @@ class Bench:
                 target += f", ≥ {times}× peer"
             rows.append(Row(figure, target, measured, peer=peer, floor=floor, met=met))
 
-        with self.app.app_context():
-            db.connect(reuse_if_open=True)
-            latest = ReportingPeriod.select().order_by(ReportingPeriod.year.desc(),
-                                                       ReportingPeriod.quarter.desc()).first()
-            db.close()
-        quarter = f"year={latest.year}&quarter={latest.quarter}"
         measured = self.page(sec, f"/admin/totals/?{quarter}")
         rows.append(Row(f"Totals page, Q{latest.quarter}/{latest.year}", "≤ 100 ms", measured,
                         met=measured <= 100))
         measured = self.page(sec, f"/admin/totals/workbook/?{quarter}")
         rows.append(Row("Giao ban workbook", "≤ 1 s", measured, met=measured <= 1000))
+        rows += self.api_rows(quarter)
 
         if full_export:
             ours, floor = export_probe("export-all"), export_probe("floor-all")
@@ -195,3 +284,43 @@ class Bench:
             db.close()
         return seconds, len(rows)
 
+
+
+# --- the API's main query ---------------------------------------------------------------
+
+@contextmanager
+def captured_sql():
+    """[(sql, params)] that peewee sends while the block runs (its DEBUG log)."""
+    statements = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            if isinstance(record.msg, tuple):
+                statements.append(record.msg)
+
+    logger, handler = logging.getLogger("peewee"), Capture(logging.DEBUG)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield statements
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def main_query(statements):
+    """The statement that reads the page's member rows: sorted and limited."""
+    for sql, params in statements:
+        lowered = sql.lower()
+        if ('from "member"' in lowered or "from member" in lowered) and "order by" in lowered \
+                and "limit" in lowered:
+            return sql, params
+    raise LookupError("no member page query among:\n" + "\n".join(sql for sql, _ in statements))
+
+
+def with_offset(sql, offset):
+    """`sql` (ending in its LIMIT) skipping `offset` rows first."""
+    if " offset " in sql.lower():
+        raise ValueError("the first page's query already has an OFFSET")
+    return f"{sql} OFFSET {int(offset)}"

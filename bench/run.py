@@ -1,6 +1,6 @@
 """The provincial-scale benchmark: figures against their targets.
 
-    python bench/run.py [--database URL] [--repeat 9] [--quick] [--markdown]
+    python bench/run.py [--database URL] [--repeat 9] [--quick] [--api] [--markdown]
 
 Run it on a generated province (`flask --app wsgi generate --members 1000000`).
 Every page figure is the median of --repeat requests through the real app,
@@ -30,6 +30,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--quick", action="store_true", help="skip the full export (two ~70 s runs)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--api", action="store_true", help="only the API's figures")
     parser.add_argument("--probe", choices=("export-all", "export-unit", "floor-all"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.database:
@@ -42,7 +43,8 @@ def main(argv=None):
     from bench.measure import Bench
 
     bench = Bench(args.repeat)
-    rows = bench.run(full_export=not args.quick, export_probe=lambda name: _probe(name, args.database))
+    rows = bench.run(full_export=not args.quick, export_probe=lambda name: _probe(name, args.database),
+                     api_only=args.api)
     print(bench.describe())
     print(render(rows, args.markdown))
     missed = [row for row in rows if row.met is False]
