@@ -47,7 +47,8 @@ def test_the_document_is_valid_openapi_3_1_and_public(client, document):
 
 def test_every_registered_view_has_its_paths_unless_it_opts_out(app, document):
     views = [v for v in app.extensions["admin"][0]._views if hasattr(v, "access")]
-    assert {v.model.__name__ for v in views if not v.api} == {"User", "Setting"}
+    # Accounts and settings need their own rules; webhooks hold signing secrets.
+    assert {v.model.__name__ for v in views if not v.api} == {"User", "Setting", "Webhook", "WebhookDelivery"}
     for view in views:
         if not view.api:
             assert not any(p.startswith(f"/api/v1/{api_name(view)}") for p in document["paths"])
