@@ -100,6 +100,8 @@ def init_app(app):
     # Rate limits per token: after _authenticate, which tells whose token it is.
     limits.init_app(app)
     app.session_interface = SessionInterface()
+    # Vietnamese messages readable as sent (curl, logs), not as \u escapes.
+    app.json.ensure_ascii = False
     app.config.setdefault("API_TITLE", "Cổng giao ban: API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
