@@ -5,17 +5,19 @@ SQLite: the template is a migrated file; each test copies it.
 PostgreSQL: each worker has its own databases on the TEST_DATABASE_URL server,
 named after that database and the xdist worker (`test_gw0_template`,
 `test_gw0_test`, …) and dropped at session end. The per-test database is made
-from the template once (`CREATE DATABASE … TEMPLATE`); before every later
-test it is put back to the template's rows: the tables holding rows are
-emptied with DELETE, the template's rows copied back (COPY, kept in memory)
-and every sequence set back to the template's value. Measured back to back
-on the shared 2-core machine (median of 15): 5 ms for that, 135 ms for
-TRUNCATE … RESTART IDENTITY (it makes new files for every table and index),
-370 ms for DROP DATABASE + CREATE DATABASE … TEMPLATE (it writes the whole
-8 MB database, catalogues included, to the WAL), 750 ms for wiping the schema
-and migrating. A test that changed the schema itself (dropped an index, a
-column, the public schema…) is caught by a fingerprint of the schema's
-definitions, and its database is then made again from the template.
+from the template once (`CREATE DATABASE … TEMPLATE`); before every later test
+it is put back to the template's state: the tables the test wrote to (and the
+tables referring to them) are emptied with TRUNCATE, the template's rows are
+copied back (COPY, kept in memory) and every sequence is set back. Measured on
+the shared 2-core machine under load (medians): 10–30 ms for that, against
+430–810 ms for DROP DATABASE + CREATE DATABASE … TEMPLATE (it writes the whole
+8 MB database, catalogues included, to the WAL, and dropping waits for a
+checkpoint) and 740 ms for wiping the schema and migrating. DELETE instead of
+TRUNCATE took 5 ms but let rows come back in another physical order, which
+changed the outcome of a mass delete (tests/test_records.py). A test that
+changed the schema itself (dropped an index, added a column, dropped the
+public schema…) is caught by a fingerprint of the schema's definitions, and
+the database is then made again from the template.
 """
 import io
 import os
@@ -163,15 +165,24 @@ class PostgresCopy:
         with self.connection.cursor() as cursor:
             cursor.execute(SCHEMA_FINGERPRINT)
             [self.fingerprint] = cursor.fetchone()
-            self.tables = tables_parents_first(cursor)
+            self.tables, self.references = tables_parents_first(cursor)
             self.rows = {}
             for table in self.tables:
                 buffer = io.BytesIO()
                 cursor.copy_expert(f'COPY "{table}" TO STDOUT', buffer)
                 if buffer.getvalue():
                     self.rows[table] = buffer.getvalue()
+            self.checksums = self._checksums(cursor)
             cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
             self.sequences = cursor.fetchall()
+
+    def _checksums(self, cursor):
+        """Each template table's rows in their physical order: a row the test changed,
+        even back to its old value, sits elsewhere."""
+        cursor.execute(" UNION ALL ".join(
+            f"SELECT '{table}', md5(string_agg(row::text, E'\\n' ORDER BY ctid)) FROM \"{table}\" AS row"
+            for table in self.rows))
+        return dict(cursor.fetchall())
 
     def _reset(self):
         """Put the template's rows back; False when that cannot be done (the schema
@@ -188,17 +199,21 @@ class PostgresCopy:
             cursor.execute(SCHEMA_FINGERPRINT)
             if cursor.fetchone()[0] != self.fingerprint:
                 return False
+            checksums = self._checksums(cursor)
             cursor.execute(" UNION ALL ".join(
                 f"SELECT '{table}' FROM (SELECT 1 FROM \"{table}\" LIMIT 1) AS probe"
                 for table in self.tables))
-            holding = {table for table, in cursor.fetchall()} | set(self.rows)
+            written = {table for table, in cursor.fetchall()} - set(self.rows)
+            written |= {table for table in self.rows if checksums[table] != self.checksums[table]}
+            emptied = self._referencing(written)
             cursor.execute("BEGIN")
             cursor.execute("SET LOCAL lock_timeout = '2s'")  # a connection left open by the test
-            for table in reversed(self.tables):
-                if table in holding:
-                    cursor.execute(f'DELETE FROM "{table}"')
+            if emptied:
+                # TRUNCATE rather than DELETE: new, empty files, so that rows are stored (and
+                # read back without ORDER BY) in the order they are written, as in a new database.
+                cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in sorted(emptied)))
             for table in self.tables:
-                if table in self.rows:
+                if table in emptied and table in self.rows:
                     cursor.copy_expert(f'COPY "{table}" FROM STDIN', io.BytesIO(self.rows[table]))
             cursor.execute("SELECT " + ", ".join(
                 f"setval('public.\"{name}\"', {value or 1}, {value is not None})"
@@ -206,10 +221,20 @@ class PostgresCopy:
             cursor.execute("COMMIT")
         return True
 
+    def _referencing(self, tables):
+        """`tables` and every table whose foreign keys lead to one of them (TRUNCATE
+        empties them together)."""
+        closure = set(tables)
+        while True:
+            more = {child for child, parent in self.references if parent in closure} - closure
+            if not more:
+                return closure
+            closure |= more
+
 
 def tables_parents_first(cursor):
     """The public tables, each after every table its foreign keys point to (so that
-    rows go in in this order and are deleted in the reverse one)."""
+    rows go in in this order), and those foreign keys as (table, referenced table)."""
     cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
     left = {table for table, in cursor.fetchall()}
     cursor.execute("""
@@ -226,7 +251,7 @@ def tables_parents_first(cursor):
             raise RuntimeError(f"foreign keys form a cycle between {sorted(left)}")
         ordered += ready
         left -= set(ready)
-    return ordered
+    return ordered, parents
 
 
 def connect_autocommit(url):

@@ -22,13 +22,15 @@ def scribble(database):
         database.execute_sql("UPDATE setting SET value = 'Kon Tum' WHERE key = 'province_name'")
         database.execute_sql("INSERT INTO login_attempt (username, address, succeeded, at) "
                              "VALUES ('x', '127.0.0.1', false, '2026-01-01')")
-        database.execute_sql("DELETE FROM indicator WHERE id = (SELECT max(id) FROM indicator)")
+        database.execute_sql("DELETE FROM indicator")  # a template table emptied
+        database.execute_sql("UPDATE organisation SET name = name")  # every row moves
 
 
 def test_a_postgres_copy_is_the_template_again_after_any_test(postgres_copy):
     first = connect(postgres_copy.fresh())
     with first.connection_context():
         before = snapshot(first)
+        first_rows = list(first.execute_sql("SELECT * FROM organisation"))
         ids_before = first.execute_sql("SELECT nextval('login_attempt_id_seq'), "
                                        "nextval('organisation_id_seq')").fetchone()
         scribble(first)
@@ -44,6 +46,13 @@ def test_a_postgres_copy_is_the_template_again_after_any_test(postgres_copy):
                                      "nextval('organisation_id_seq')").fetchone() == ids_before
             assert "member_full_name_key_id" in {i.name for i in again.get_indexes("member")}
             assert "nickname" not in {c.name for c in again.get_columns("member")}
+            # Rows come back without ORDER BY in the order they were written, as in a new
+            # database (tests/test_records.py's mass delete relies on it).
+            again.execute_sql("INSERT INTO organisation (code, name, kind, level, path, name_key, "
+                              "search_text, version) SELECT 'PN-SPARE', 'Hội', kind, 'xa', '/x/', "
+                              "name_key, '', 1 FROM organisation WHERE code = 'PHUNU'")
+            codes = [code for code, in again.execute_sql("SELECT code FROM organisation")]
+            assert codes == [row[3] for row in first_rows] + ["PN-SPARE"]
             scribble(again)
         again.close()
 
