@@ -23,17 +23,26 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") e
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "fresh_database: the test's database is empty until the app fixture migrates it")
-    # Registered by pytest-xdist too, but not under `-p no:xdist` (--strict-markers).
-    config.addinivalue_line("markers", "xdist_group(name): tests that run on one xdist worker")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup` a module that starts a server (a module-scoped fixture:
-    gunicorn, demo data, Chromium) runs on one worker rather than starting it on each."""
-    for item in items:
-        if "server" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`, but each browser module (tests/test_browser*.py) is sent whole to
+    one worker: its module-scoped server (gunicorn, demo data, Chromium) takes longer to
+    start than its tests take, so it must not start on both. (xdist's own `xdist_group`
+    marks do not reach its scheduler under pytest 9, whose node ids it cannot suffix.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ServerModulesWhole(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            if os.path.basename(module).startswith("test_browser"):
+                return module
+            return super()._split_scope(nodeid)
+
+    return ServerModulesWhole(config, log)
 
 
 @pytest.fixture(scope="session")
