@@ -38,6 +38,11 @@ run: install
 	@echo "Cổng giao ban chạy tại http://$(HOST):$(PORT)/login"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
+# Two pytest-xdist workers, one per core of CI's machine; each has its own databases.
+# loadgroup keeps each module that starts a server (gunicorn, Chromium) on one worker.
+# One module on its own: make test PYTEST_ARGS="-p no:xdist tests/test_members.py"
+PYTEST_ARGS ?= -n 2 --dist loadgroup
+
 test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,38 +1,92 @@
 """Fixtures: an app on a freshly migrated database, clients, users, logins.
 
-SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (the public
-schema of that database is wiped before each test).
+SQLite always; PostgreSQL too when TEST_DATABASE_URL is set. Each test session
+(each xdist worker) migrates one template per backend, and every test starts
+on the template's data in a database of its own (tests/databases.py says how
+and why). A test marked `fresh_database` gets an empty database instead, and
+the `app` fixture migrates it.
 """
+import functools
 import os
 
 import pytest
 from peewee import PostgresqlDatabase
+from werkzeug.security import generate_password_hash
 
 from models import Organisation, User, db
 from portal import create_app, migrate
+from tests import databases
 
 PASSWORD = "mat-khau-thu-nghiem"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
-def reset_postgres(url):
-    from playhouse.db_url import connect
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "fresh_database: the test's database is empty until the app fixture migrates it")
 
-    database = connect(url)
-    with database.connection_context():
-        database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        database.execute_sql("CREATE SCHEMA public")
-    database.close()
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`, but each browser module (tests/test_browser*.py) is sent whole to
+    one worker: its module-scoped server (gunicorn, demo data, Chromium) takes longer to
+    start than its tests take, so it must not start on both. (xdist's own `xdist_group`
+    marks do not reach its scheduler under pytest 9, whose node ids it cannot suffix.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ServerModulesWhole(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            if os.path.basename(module).startswith("test_browser"):
+                return module
+            return super()._split_scope(nodeid)
+
+    return ServerModulesWhole(config, log)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("TEST_DATABASE_URL is not set")
+    server = databases.PostgresServer(os.environ["TEST_DATABASE_URL"])
+    yield server
+    server.close()
+
+
+def postgres_database(request, purpose):
+    """An empty PostgreSQL database of this worker's own (dropped at session end),
+    for a module-scoped server that must not share the tests' database."""
+    return request.getfixturevalue("postgres_server").create(purpose)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    return databases.sqlite_template(tmp_path_factory.mktemp("template") / "portal.db")
+
+
+@pytest.fixture(scope="session")
+def postgres_copy(postgres_server):
+    databases.migrate_into(postgres_server.create("template"))
+    copy = databases.PostgresCopy(postgres_server, "template")
+    yield copy
+    copy.close()
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
+    """This test's own database: the migrated template's data, or empty when the
+    test is marked `fresh_database`."""
+    fresh = request.node.get_closest_marker("fresh_database") is not None
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/portal.db"
-    url = os.environ["TEST_DATABASE_URL"]
-    reset_postgres(url)
-    return url
+        if fresh:
+            return f"sqlite:///{tmp_path}/portal.db"
+        return databases.sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path / "portal.db")
+    if fresh:
+        return postgres_database(request, "empty")
+    return request.getfixturevalue("postgres_copy").fresh()
 
 
 @pytest.fixture
@@ -49,11 +103,14 @@ def app(database_url, tmp_path):
         "JOB_WORKER_THREADS": 0,
     })
     with app.app_context():
+        # Nothing to apply on a template's copy; everything on an empty database.
         migrate.upgrade()
     yield app
     if not db.is_closed():
         db.close()
-    db.obj.close_all()  # the pool keeps connections open for the next request
+    # The pool keeps connections open for the next request; on PostgreSQL an open
+    # one could hold a lock against putting the template's rows back.
+    db.obj.close_all()
 
 
 @pytest.fixture
@@ -66,6 +123,11 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@functools.cache
+def password_hash():
+    return generate_password_hash(PASSWORD)
+
+
 @pytest.fixture
 def make_user(app):
     def make(username, role="admin", org=None):
@@ -73,7 +135,10 @@ def make_user(app):
             organisation = Organisation.get(Organisation.code == org) if org else None
             user = User(username=username, role=role, organisation=organisation,
                         full_name=username.title())
-            user.set_password(PASSWORD)
+            # What set_password(PASSWORD) does, with the hash made once a session:
+            # scrypt takes 0.2 s and most tests make a user.
+            user.password_hash = password_hash()
+            user.end_sessions()
             user.save()
             return user
     return make

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from tests.conftest import BACKENDS, reset_postgres
+from tests.conftest import BACKENDS, postgres_database
 from tests.live import CHROMIUM, CHROMIUM_ARGS, GunicornServer, flask_cli
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,7 @@ def server(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{folder}/portal.db"
     else:
-        url = os.environ["TEST_DATABASE_URL"]
-        reset_postgres(url)
+        url = postgres_database(request, "live")
     live = GunicornServer(url, str(folder)).start()
     flask_cli(live.env, "seed-demo", "--members", "200")
     live.create_user("kt_vanphong", PASSWORD, role="secretariat")

@@ -1,7 +1,12 @@
+import pytest
 from playhouse.schema_diff import diff_models
 
 from models import ALL_MODELS, Organisation, Setting, db
 from portal import migrate
+
+# These tests are about migrating: each starts from an empty database, not the
+# fixtures' migrated template.
+pytestmark = pytest.mark.fresh_database
 
 
 def test_migrations_build_exactly_the_models(app):
