@@ -88,6 +88,8 @@ class Config:
             settings["SMTP_PORT"] = int(env["SMTP_PORT"])
         if settings["SMTP_TLS"] not in ("starttls", "ssl", "none"):
             raise ConfigError("SMTP_TLS must be starttls, ssl or none.")
+        if settings["SMTP_HOST"] and not (settings["SMTP_FROM"] or settings["SMTP_USER"]):
+            raise ConfigError("SMTP_HOST is set without SMTP_FROM: e-mails need a sender address.")
         secret = env.get("SECRET_KEY")
         if not secret:
             if production:
