@@ -25,6 +25,7 @@ from admin_views.access import covers, user_role
 from admin_views.base import StaleRecord
 from models import QuarterlyReport, ReportValue, db
 from portal import webhooks
+from portal.notifications import notify_report_returned
 
 # Those who write a report's figures, and those who approve and reopen.
 FIGURE_WRITERS, APPROVERS = rules.FIGURE_WRITERS, rules.APPROVERS
@@ -137,6 +138,7 @@ def reopen(report, expected_version, reason):
         report.save()
         _audit_status(report, "approved", "draft", reason)
         webhooks.report_event("report.reopened", report, reason=reason)
+        notify_report_returned(report, reason)
     return report
 
 

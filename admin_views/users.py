@@ -6,6 +6,7 @@ from admin_views.base import PortalModelView
 from admin_views.filters import choice_filter
 from models import User
 from models.passwords import password_problem
+from models.user import email_problem
 
 
 class UserView(PortalModelView):
@@ -19,13 +20,14 @@ class UserView(PortalModelView):
     column_labels = {
         "username": "Tên đăng nhập", "full_name": "Họ và tên", "role": "Vai trò",
         "organisation": "Tổ chức", "is_enabled": "Đang hoạt động", "created_at": "Tạo lúc",
-        "last_login_at": "Đăng nhập lần cuối", "new_password": "Mật khẩu mới",
+        "last_login_at": "Đăng nhập lần cuối", "new_password": "Mật khẩu mới", "email": "Thư điện tử",
     }
     column_details_exclude_list = ("password_hash", "session_token", "version", "search_text")
     column_sortable_list = ("username", "role", "last_login_at")
     column_default_sort = "username"
     column_filters = (choice_filter(User.role, "Vai trò"), User.is_enabled)
-    form_columns = ("username", "full_name", "role", "organisation", "is_enabled")
+    form_columns = ("username", "full_name", "email", "role", "organisation", "is_enabled")
+    form_args = {"email": {"description": "Nhận bản sao thông báo qua thư điện tử (để trống: không nhận)."}}
     form_extra_fields = {
         "new_password": PasswordField(
             "Mật khẩu mới",
@@ -39,6 +41,9 @@ class UserView(PortalModelView):
             raise ValidationError("Cán bộ đoàn thể phải gắn với một tổ chức.")
         if model.role in ("admin", "secretariat") and model.organisation_id:
             raise ValidationError("Quản trị và văn phòng Khối làm việc trên toàn tỉnh: bỏ trống tổ chức.")
+        model.email = (model.email or "").strip()
+        if email_problem(model.email):
+            raise ValidationError(email_problem(model.email))
         password = form.new_password.data or ""
         if is_created and not password:
             raise ValidationError("Cần đặt mật khẩu cho tài khoản mới.")

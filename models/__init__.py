@@ -7,6 +7,7 @@ from models.directive import Directive, DirectiveAssignment, ImplementationRepor
 from models.geography import AdministrativeUnit, Village
 from models.job import Job
 from models.member import Member
+from models.notification import Notification
 from models.organisation import Organisation, OrganisationChange
 from models.reporting import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
 from models.setting import Setting
@@ -19,7 +20,7 @@ ALL_MODELS = [
     Member, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
     AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue, Job,
-    ApiToken, Webhook, WebhookDelivery, WebhookAttempt,
+    ApiToken, Webhook, WebhookDelivery, WebhookAttempt, Notification,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

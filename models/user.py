@@ -1,5 +1,6 @@
 """Portal accounts. Roles and the organisation binding scope what a user sees."""
 import datetime
+import re
 import secrets
 
 from flask_login import UserMixin
@@ -17,11 +18,23 @@ ROLE_CHOICES = [
 ]
 
 
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email_problem(email):
+    """None for an empty or plausible address, else why not (Vietnamese)."""
+    if email and (len(email) > 254 or not EMAIL_PATTERN.fullmatch(email)):
+        return "Địa chỉ thư điện tử không hợp lệ, ví dụ: hoa.nguyen@phunu.gialai.vn."
+    return None
+
+
 class User(UserMixin, BaseModel):
     verbose_name = "tài khoản"
 
     username = CharField(max_length=60, unique=True)
     full_name = CharField(max_length=120, default="")
+    # Where notifications are also mailed, when SMTP is configured; empty: none.
+    email = CharField(max_length=254, default="")
     password_hash = CharField(max_length=255)
     role = CharField(max_length=20, choices=ROLE_CHOICES)
     # Editors work for one node and what lies below it; viewers may be bound too.

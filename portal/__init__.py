@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models.choices import label
 from models.setting import Setting
 from models.user import ROLE_CHOICES
-from portal import api, auth, cli, database, files, headers, i18n, jobs
+from portal import api, auth, cli, database, files, headers, i18n, jobs, notifications
 from portal.admin import build_admin
 from portal.config import Config
 
@@ -50,6 +50,7 @@ def create_app(config=None):
     headers.init_app(app)
     cli.init_app(app)
     _register_template_helpers(app)
+    notifications.init_app(app)
     _register_errors(app)
     return app
 

@@ -20,6 +20,7 @@ from portal.reporting.dashboard import DashboardView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
 from portal.jobs.views import JobsView
+from portal.notifications.views import NotificationsView
 
 
 class PortalIndexView(SignedInPage, AdminIndexView):
@@ -86,4 +87,5 @@ def build_admin(app):
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
     admin.add_view(ApiKeysView(name="Khóa API", endpoint="api_keys", url="/admin/api-keys"))
     admin.add_view(JobsView(name="Tác vụ nền", endpoint="jobs", url="/admin/jobs"))
+    admin.add_view(NotificationsView(name="Thông báo", endpoint="notifications", url="/admin/notifications"))
     return admin

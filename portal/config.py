@@ -40,6 +40,19 @@ class Config:
     # Requests per API token (portal/api/limits.py); writes have their own, tighter budget.
     API_RATE_LIMIT = "600 per minute"
     API_WRITE_RATE_LIMIT = "120 per minute"
+    # Notification e-mail (portal/notifications/mail.py): off while SMTP_HOST is empty.
+    # SMTP_TLS: "starttls" (port 587), "ssl" (port 465) or "none" (a relay on the local network).
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_FROM = ""
+    SMTP_TLS = "starttls"
+    SMTP_TIMEOUT = 10
+    # Seconds before the 2nd, 3rd and 4th try of a notification e-mail; then it has failed.
+    NOTIFY_EMAIL_RETRY_DELAYS = (60, 300, 1800)
+    # The portal's address as users open it, for the links in e-mails (https://giaoban.example.vn).
+    PORTAL_URL = ""
 
     @classmethod
     def from_env(cls, instance_path, environ=None):
@@ -68,6 +81,15 @@ class Config:
         if env.get("RATELIMIT_ENABLED"):
             # Unset: on, except in tests (portal/api/limits.py).
             settings["RATELIMIT_ENABLED"] = env["RATELIMIT_ENABLED"] not in ("0", "false", "no")
+        for name in ("SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_TLS", "PORTAL_URL"):
+            if env.get(name):
+                settings[name] = env[name]
+        if env.get("SMTP_PORT"):
+            settings["SMTP_PORT"] = int(env["SMTP_PORT"])
+        if settings["SMTP_TLS"] not in ("starttls", "ssl", "none"):
+            raise ConfigError("SMTP_TLS must be starttls, ssl or none.")
+        if settings["SMTP_HOST"] and not (settings["SMTP_FROM"] or settings["SMTP_USER"]):
+            raise ConfigError("SMTP_HOST is set without SMTP_FROM: e-mails need a sender address.")
         secret = env.get("SECRET_KEY")
         if not secret:
             if production:

@@ -189,13 +189,16 @@ def promote_due(huey):
 
 
 def housekeeping(app):
-    """Queue again the work whose task was lost (webhook deliveries)."""
+    """Queue again the work whose task was lost (webhook deliveries); give
+    the reminders due and send the notification e-mails due."""
+    from portal import notifications
     from portal.jobs import webhook_delivery
 
     try:
         webhook_delivery.requeue_overdue(app)
     except Exception:
         log.exception("job housekeeping failed")
+    notifications.housekeeping(app)
 
 
 def run_pending(app):
@@ -238,9 +241,21 @@ def run(app, job_id):
                        total=progress.total if status == "done" else Job.total,
                        finished_at=datetime.datetime.now()).where(Job.id == job_id).execute()
             queue(app).delete(progress.key)
+            _tell_owner(job_id)
         finally:
             if not db.is_closed():
                 db.close()
+
+
+def _tell_owner(job_id):
+    """The job's owner finds it ended under the bell; a failure here never
+    undoes the job's own record."""
+    from portal.notifications import notify_job_finished
+
+    try:
+        notify_job_finished(Job.get_by_id(job_id))
+    except Exception:
+        log.exception("job %s: its owner could not be notified", job_id)
 
 
 class Progress:
