@@ -1,4 +1,5 @@
 """/admin/totals/: the cross-organisation totals page, bookmarkable by its query."""
+import datetime
 import io
 
 from flask import abort, request, send_file
@@ -8,11 +9,11 @@ from flask_login import current_user
 from admin_views import auditing
 from admin_views.access import SignedInPage, scope_root, user_role
 from models import Organisation, Setting
-from models.reporting import quarter_label
-from portal.reporting import data, formatting, panels
+from models.reporting import quarter_end, quarter_label
+from portal.reporting import data, formatting, panels, people
 from portal.excel.giao_ban import write_giao_ban
 from portal.reporting.totals import (
-    MODES, BadSelection, Selection, build, current_quarter, parse_period,
+    MODES, BadSelection, Selection, build, current_quarter, parse_period, units_under,
 )
 
 READERS = ("admin", "secretariat", "editor", "viewer")
@@ -78,6 +79,22 @@ class TotalsView(ReportPage):
         except BadSelection as problem:
             return self.refuse(problem)
         return workbook_response(build(selection))
+
+    @expose("/people/")
+    def people(self):
+        """People reached, each once, in the parent's subtree and each row unit's:
+        a page of its own, which the totals page loads after it has shown
+        (the count reads every member record; the totals must not wait)."""
+        try:
+            selection = selection_from(request.args)
+        except BadSelection as problem:
+            return self.refuse(problem)
+        day = min(quarter_end(*selection.quarters[-1]), datetime.date.today())
+        units = units_under(selection.parent, selection.quarters)
+        subtrees = {unit.id: unit.path for unit in units} | {selection.parent.id: selection.parent.path}
+        reach = people.count_people(subtrees, people.read_records(day))
+        return self.render("reports/people_reached.html", selection=selection, units=units,
+                           reach=reach, day=day, fmt=formatting, args=request.args)
 
     @expose("/")
     def index(self):

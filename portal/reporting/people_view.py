@@ -1,0 +1,96 @@
+"""/admin/people/: people in more than one organisation, for the secretariat.
+
+A list of citizen IDs with each person's member records is personal data
+gathered across sections, so it is the secretariat's (and the administrator's)
+alone: editors and viewers get 403, and the list holds only records in the
+caller's scope. Every view of it is written to the audit trail as a read of
+personal data, naming the records shown.
+"""
+import datetime
+
+from flask import abort, request
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from admin_views import auditing
+from admin_views.access import SignedInPage, scope_root, user_role
+from models import Member, Organisation
+from portal.reporting import people
+
+READERS = ("admin", "secretariat")
+PAGE_SIZE = 50
+
+
+class PeopleInSeveralUnitsView(SignedInPage, BaseView):
+    def is_accessible(self):
+        return current_user.is_authenticated and user_role() in READERS
+
+    @expose("/")
+    def index(self):
+        root = scope_root()
+        scope_path = root.path if root is not None else None
+        unit = self.chosen_unit(scope_path)
+        page = self.chosen_page()
+        found = people.in_several_units(people.read_records(datetime.date.today()), scope_path)
+        if unit is not None:
+            found = {cid: held for cid, held in found.items()
+                     if any(path.startswith(unit.path) for _member, path in held)}
+        citizen_ids = sorted(found)
+        pages = max(1, -(-len(citizen_ids) // PAGE_SIZE))
+        if page > pages:
+            abort(404)
+        shown = citizen_ids[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        persons = self.persons(shown, found)
+        note = (f"Xem danh sách người tham gia nhiều tổ chức, trang {page}/{pages}"
+                + (f", đơn vị {unit.code}" if unit is not None else ""))
+        auditing.record("read_personal", table="member", organisation_id=unit.id if unit else None,
+                        changes={"ghi_chu": note,
+                                 "hoi_vien": sorted(m.id for _cid, records in persons for m in records)})
+        return self.render("reports/people_several.html", persons=persons, total=len(citizen_ids),
+                           page=page, pages=pages, unit=unit, units=self.units(scope_path),
+                           page_size=PAGE_SIZE)
+
+    # --- the query, checked --------------------------------------------------------------
+
+    @staticmethod
+    def chosen_unit(scope_path):
+        """The provincial unit the list is narrowed to; one outside the scope,
+        or no such unit, is 'not found', never a wider list."""
+        code = (request.args.get("unit") or "").strip().upper()
+        if not code:
+            return None
+        unit = Organisation.get_or_none(Organisation.code == code)
+        if (unit is None or people.unit_path(unit.path) != unit.path
+                or (scope_path is not None and not unit.path.startswith(scope_path))):
+            abort(404)
+        return unit
+
+    @staticmethod
+    def chosen_page():
+        text = request.args.get("page") or "1"
+        if not text.isdigit() or int(text) < 1:
+            abort(404)
+        return int(text)
+
+    @staticmethod
+    def units(scope_path):
+        """The provincial units (the root's children) in the caller's scope."""
+        query = Organisation.select().where(Organisation.parent.in_(
+            Organisation.select(Organisation.id).where(Organisation.parent.is_null())))
+        if scope_path is not None:
+            query = query.where(Organisation.under(scope_path))
+        return list(query.order_by(Organisation.id))
+
+    @staticmethod
+    def persons(citizen_ids, found):
+        """[(citizen ID, [Member with .branch and .unit])] for one page."""
+        ids = [member_id for cid in citizen_ids for member_id, _path in found[cid]]
+        members = {m.id: m for m in Member.select(Member, Organisation).join(Organisation)
+                   .where(Member.id.in_(ids))} if ids else {}
+        unit_paths = {people.unit_path(m.branch.path) for m in members.values()}
+        units = {o.path: o for o in Organisation.select().where(Organisation.path.in_(list(unit_paths)))}
+        for member in members.values():
+            member.unit = units.get(people.unit_path(member.branch.path))
+        return [(cid, sorted((members[i] for i, _path in found[cid]),
+                             key=lambda m: (m.unit.id if m.unit else 0, m.id)))
+                for cid in citizen_ids]
