@@ -60,7 +60,7 @@ class PeopleInSeveralUnitsView(SignedInPage, BaseView):
         if not code:
             return None
         unit = Organisation.get_or_none(Organisation.code == code)
-        if (unit is None or people.unit_path(unit.path) != unit.path
+        if (unit is None or unit.parent_id is None or people.unit_path(unit.path) != unit.path
                 or (scope_path is not None and not unit.path.startswith(scope_path))):
             abort(404)
         return unit
