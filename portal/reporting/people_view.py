@@ -31,16 +31,17 @@ class PeopleInSeveralUnitsView(SignedInPage, BaseView):
         scope_path = root.path if root is not None else None
         unit = self.chosen_unit(scope_path)
         page = self.chosen_page()
-        found = people.in_several_units(people.read_records(datetime.date.today()), scope_path)
+        today = datetime.date.today()
+        found = people.in_several_units(people.read_records(today), scope_path)
         if unit is not None:
-            found = {cid: held for cid, held in found.items()
-                     if any(path.startswith(unit.path) for _member, path in held)}
+            found = {cid: paths for cid, paths in found.items()
+                     if any(path.startswith(unit.path) for path in paths)}
         citizen_ids = sorted(found)
         pages = max(1, -(-len(citizen_ids) // PAGE_SIZE))
         if page > pages:
             abort(404)
         shown = citizen_ids[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-        persons = self.persons(shown, found)
+        persons = self.persons(shown, today, scope_path)
         note = (f"Xem danh sách người tham gia nhiều tổ chức, trang {page}/{pages}"
                 + (f", đơn vị {unit.code}" if unit is not None else ""))
         auditing.record("read_personal", table="member", organisation_id=unit.id if unit else None,
@@ -82,15 +83,20 @@ class PeopleInSeveralUnitsView(SignedInPage, BaseView):
         return list(query.order_by(Organisation.id))
 
     @staticmethod
-    def persons(citizen_ids, found):
-        """[(citizen ID, [Member with .branch and .unit])] for one page."""
-        ids = [member_id for cid in citizen_ids for member_id, _path in found[cid]]
-        members = {m.id: m for m in Member.select(Member, Organisation).join(Organisation)
-                   .where(Member.id.in_(ids))} if ids else {}
-        unit_paths = {people.unit_path(m.branch.path) for m in members.values()}
+    def persons(citizen_ids, day, scope_path):
+        """[(citizen ID, [Member with .branch and .unit])] for one page: the
+        records counted on `day`, inside the scope, as the list found them."""
+        query = (Member.select(Member, Organisation).join(Organisation)
+                 .where(Member.citizen_id.in_(citizen_ids), Member.in_membership_on(day)))
+        if scope_path is not None:
+            query = query.where(Organisation.under(scope_path))
+        held = {}
+        for member in (query if citizen_ids else ()):
+            held.setdefault(member.citizen_id, []).append(member)
+        unit_paths = {people.unit_path(m.branch.path) for records in held.values() for m in records}
         units = {o.path: o for o in Organisation.select().where(Organisation.path.in_(list(unit_paths)))}
-        for member in members.values():
-            member.unit = units.get(people.unit_path(member.branch.path))
-        return [(cid, sorted((members[i] for i, _path in found[cid]),
-                             key=lambda m: (m.unit.id if m.unit else 0, m.id)))
-                for cid in citizen_ids]
+        for records in held.values():
+            for member in records:
+                member.unit = units.get(people.unit_path(member.branch.path))
+            records.sort(key=lambda m: (m.unit.id if m.unit else 0, m.id))
+        return [(cid, held.get(cid, [])) for cid in citizen_ids]
