@@ -14,6 +14,7 @@ arithmetic over those, in Python, without Flask:
                       − Σ over shared IDs (records of that ID in the subtree − 1)
 """
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from peewee import SQL, fn
@@ -75,26 +76,32 @@ def shared_records(member):
 # --- counting ----------------------------------------------------------------------------
 
 def count_people(subtrees, records):
-    """{key: Reach} for `subtrees` ({key: path}): each subtree's member records
-    and the distinct people among them."""
-    inside = {key: _branches_under(path, records.paths) for key, path in subtrees.items()}
-    reach = {}
-    for key, branches in inside.items():
-        memberships = without_id = 0
-        for branch in branches & records.per_branch.keys():
-            total, with_id = records.per_branch[branch]
-            memberships += total
-            without_id += total - with_id
-        repeated = 0
-        for _citizen_id, held in _by_person(records.shared):
-            count = sum(1 for branch in held if branch in branches)
-            repeated += max(0, count - 1)
-        reach[key] = Reach(memberships, memberships - repeated, without_id)
-    return reach
+    """{key: Reach} for `subtrees` ({key: node path}): each subtree's member
+    records and the distinct people among them."""
+    keys_at = {}
+    for key, path in subtrees.items():
+        keys_at.setdefault(path, []).append(key)
+    keys_of = {}
 
+    def keys_holding(branch):
+        # A node lies in the subtrees of the nodes on its own path.
+        if branch not in keys_of:
+            parts = [part for part in records.paths.get(branch, "").split("/") if part]
+            keys_of[branch] = [key for depth in range(1, len(parts) + 1)
+                               for key in keys_at.get("/" + "/".join(parts[:depth]) + "/", ())]
+        return keys_of[branch]
 
-def _branches_under(path, paths):
-    return {org for org, org_path in paths.items() if org_path.startswith(path)}
+    memberships, without_id, repeated = (dict.fromkeys(subtrees, 0) for _ in range(3))
+    for branch, (total, with_id) in records.per_branch.items():
+        for key in keys_holding(branch):
+            memberships[key] += total
+            without_id[key] += total - with_id
+    for _citizen_id, branches in _by_person(records.shared):
+        held = Counter(key for branch in branches for key in keys_holding(branch))
+        for key, count in held.items():
+            repeated[key] += count - 1
+    return {key: Reach(memberships[key], memberships[key] - repeated[key], without_id[key])
+            for key in subtrees}
 
 
 def _by_person(shared):
