@@ -49,14 +49,18 @@ class Records:
 
 # --- reading -----------------------------------------------------------------------------
 
-def read_records(day=None):
-    """The two index-only reads and the tree's paths, for memberships on `day`."""
+def read_records(day=None, per_branch=True):
+    """The two index-only reads and the tree's paths, for memberships on `day`;
+    without `per_branch`, only the shared IDs (all the list of people in
+    several organisations needs)."""
     day = day or datetime.date.today()
     member = Member.in_membership_on(day)
-    per_branch = {branch: (records, with_id) for branch, records, with_id in (
-        Member.select(Member.branch, fn.COUNT(SQL("*")), fn.COUNT(Member.citizen_id))
-        .where(member).group_by(Member.branch).tuples())}
-    return Records(per_branch, shared_records(member), dict(
+    counts = {}
+    if per_branch:
+        counts = {branch: (records, with_id) for branch, records, with_id in (
+            Member.select(Member.branch, fn.COUNT(SQL("*")), fn.COUNT(Member.citizen_id))
+            .where(member).group_by(Member.branch).tuples())}
+    return Records(counts, shared_records(member), dict(
         Organisation.select(Organisation.id, Organisation.path).tuples()))
 
 

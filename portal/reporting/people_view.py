@@ -32,7 +32,7 @@ class PeopleInSeveralUnitsView(SignedInPage, BaseView):
         unit = self.chosen_unit(scope_path)
         page = self.chosen_page()
         today = datetime.date.today()
-        found = people.in_several_units(people.read_records(today), scope_path)
+        found = people.in_several_units(people.read_records(today, per_branch=False), scope_path)
         if unit is not None:
             found = {cid: paths for cid, paths in found.items()
                      if any(path.startswith(unit.path) for path in paths)}
