@@ -2,10 +2,13 @@
 import datetime
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from models import AuditLog, Member, Organisation, db
 from portal.reporting import people
+from tests.test_browser import browser, log_in, server  # noqa: F401  (fixtures used by name)
+from tests.test_browser import page as browser_page  # noqa: F401
 
 DAY = datetime.date(2024, 6, 30)
 SHARED_ID = "064185000123"
@@ -218,3 +221,21 @@ def test_a_forged_filter_is_not_found_and_reads_nothing(app, login):
     # Narrowed to a unit where nobody is shared: nobody.
     page = client.get("/admin/people/?unit=CCB").get_data(as_text=True)
     assert SHARED_ID not in page and "<strong>0</strong> người" in page
+
+
+# --- in a browser: the totals page fetches the panel after it has shown ----------------
+
+@pytest.mark.browser
+def test_the_totals_page_brings_in_the_people_panel(browser_page):
+    today = datetime.date.today()
+    log_in(browser_page, "kt_vanphong",
+           target=f"/admin/totals/?year={today.year}&quarter={(today.month - 1) // 3 + 1}")
+    panel = browser_page.locator("#people-slot #people-reached")
+    panel.wait_for()
+    total = browser_page.locator('#people-slot tr[data-unit="TOTAL"]')
+    memberships = int(total.locator('[data-figure="memberships"]').inner_text().replace(".", ""))
+    people_count = int(total.locator('[data-figure="people"]').inner_text().replace(".", ""))
+    # The demo puts some Women's Union members in the Farmers' Union too.
+    assert 0 < people_count < memberships
+    assert "Đang đếm" not in browser_page.inner_text("#people-slot")
+    assert "mỗi hồ sơ được tính là một người" in browser_page.inner_text("#people-slot")
