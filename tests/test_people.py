@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from models import AuditLog, Member, Organisation, db
 from portal.reporting import people
+from tests.test_api_auth import bearer, issue
 from tests.test_browser import browser, log_in, server  # noqa: F401  (fixtures used by name)
 from tests.test_browser import page as browser_page  # noqa: F401
 
@@ -221,6 +222,31 @@ def test_a_forged_filter_is_not_found_and_reads_nothing(app, login):
     # Narrowed to a unit where nobody is shared: nobody.
     page = client.get("/admin/people/?unit=CCB").get_data(as_text=True)
     assert SHARED_ID not in page and "<strong>0</strong> người" in page
+
+
+def test_the_api_gives_the_pages_counts_within_the_tokens_scope(app, client, make_user):
+    with app.app_context():
+        overlapping_members()
+    token = issue(app, make_user, "vanphong", "secretariat")
+    body = client.get("/api/v1/people-reached", headers=bearer(token)).json
+    assert body["total"]["unit"]["code"] == "KHOI"
+    assert (body["total"]["memberships"], body["total"]["people"], body["total"]["without_id"]) == (4, 3, 1)
+    rows = {row["unit"]["code"]: (row["memberships"], row["people"]) for row in body["rows"]}
+    assert rows["PHUNU"] == (2, 2) and rows["NONGDAN"] == (2, 2) and rows["CCB"] == (0, 0)
+    assert SHARED_ID not in json.dumps(body)
+    assert client.get("/api/v1/people-reached?year=2020&quarter=4",
+                      headers=bearer(token)).json["total"]["people"] == 4
+
+    editor = issue(app, make_user, "phunu", "editor", "PHUNU")
+    own = client.get("/api/v1/people-reached", headers=bearer(editor)).json
+    assert own["total"]["unit"]["code"] == "PHUNU" and own["total"]["people"] == 2
+    for query in ("?parent=NONGDAN", "?parent=KHOI"):
+        response = client.get(f"/api/v1/people-reached{query}", headers=bearer(editor))
+        assert response.status_code == 404
+        assert "memberships" not in response.get_data(as_text=True)
+    response = client.get("/api/v1/people-reached?quarter=9", headers=bearer(token))
+    assert response.status_code == 400 and response.json["message"] == "Quý phải là 1, 2, 3 hoặc 4."
+    assert client.get("/api/v1/people-reached").status_code == 401
 
 
 # --- in a browser: the totals page fetches the panel after it has shown ----------------

@@ -22,6 +22,7 @@ from operator import itemgetter
 from peewee import SQL, PostgresqlDatabase, fn
 
 from models import Member, Organisation, db
+from models.reporting import quarter_end
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,18 @@ def count_people(subtrees, records):
             repeated[key] += count - 1
     return {key: Reach(memberships[key], memberships[key] - repeated[key], without_id[key])
             for key in subtrees}
+
+
+def reached(selection, today=None):
+    """(day, row units, {organisation id: Reach}) for a totals page selection:
+    its parent's subtree and each row unit's, counted at the end of the
+    selection's last quarter (today, while that quarter runs)."""
+    from portal.reporting.totals import units_under
+
+    day = min(quarter_end(*selection.quarters[-1]), today or datetime.date.today())
+    units = units_under(selection.parent, selection.quarters)
+    subtrees = {unit.id: unit.path for unit in units} | {selection.parent.id: selection.parent.path}
+    return day, units, count_people(subtrees, read_records(day))
 
 
 # --- people in more than one organisation -----------------------------------------------

@@ -1,5 +1,4 @@
 """/admin/totals/: the cross-organisation totals page, bookmarkable by its query."""
-import datetime
 import io
 
 from flask import abort, request, send_file
@@ -9,11 +8,11 @@ from flask_login import current_user
 from admin_views import auditing
 from admin_views.access import SignedInPage, scope_root, user_role
 from models import Organisation, Setting
-from models.reporting import quarter_end, quarter_label
+from models.reporting import quarter_label
 from portal.reporting import data, formatting, panels, people
 from portal.excel.giao_ban import write_giao_ban
 from portal.reporting.totals import (
-    MODES, BadSelection, Selection, build, current_quarter, parse_period, units_under,
+    MODES, BadSelection, Selection, build, current_quarter, parse_period,
 )
 
 READERS = ("admin", "secretariat", "editor", "viewer")
@@ -89,10 +88,7 @@ class TotalsView(ReportPage):
             selection = selection_from(request.args)
         except BadSelection as problem:
             return self.refuse(problem)
-        day = min(quarter_end(*selection.quarters[-1]), datetime.date.today())
-        units = units_under(selection.parent, selection.quarters)
-        subtrees = {unit.id: unit.path for unit in units} | {selection.parent.id: selection.parent.path}
-        reach = people.count_people(subtrees, people.read_records(day))
+        day, units, reach = people.reached(selection)
         return self.render("reports/people_reached.html", selection=selection, units=units,
                            reach=reach, day=day, fmt=formatting, args=request.args)
 
