@@ -23,6 +23,7 @@ from peewee import SQL, PostgresqlDatabase, fn
 
 from models import Member, Organisation, db
 from models.reporting import quarter_end
+from portal.reporting.totals import units_under
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,6 @@ class Reach:
     memberships: int = 0
     people: int = 0
     without_id: int = 0
-
-    @property
-    def repeated(self):
-        """Records beyond a person's first: memberships − people."""
-        return self.memberships - self.people
 
 
 @dataclass
@@ -123,8 +119,6 @@ def reached(selection, today=None):
     """(day, row units, {organisation id: Reach}) for a totals page selection:
     its parent's subtree and each row unit's, counted at the end of the
     selection's last quarter (today, while that quarter runs)."""
-    from portal.reporting.totals import units_under
-
     day = min(quarter_end(*selection.quarters[-1]), today or datetime.date.today())
     units = units_under(selection.parent, selection.quarters)
     subtrees = {unit.id: unit.path for unit in units} | {selection.parent.id: selection.parent.path}

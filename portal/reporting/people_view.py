@@ -48,8 +48,7 @@ class PeopleInSeveralUnitsView(SignedInPage, BaseView):
                         changes={"ghi_chu": note,
                                  "hoi_vien": sorted(m.id for _cid, records in persons for m in records)})
         return self.render("reports/people_several.html", persons=persons, total=len(citizen_ids),
-                           page=page, pages=pages, unit=unit, units=self.units(scope_path),
-                           page_size=PAGE_SIZE)
+                           page=page, pages=pages, unit=unit, units=self.units(scope_path))
 
     # --- the query, checked --------------------------------------------------------------
 
