@@ -1,4 +1,5 @@
 """The in-process measurements of bench/run.py."""
+import datetime
 import logging
 import statistics
 import time
@@ -248,6 +249,7 @@ class Bench:
                         met=measured <= 100))
         measured = self.page(sec, f"/admin/totals/workbook/?{quarter}")
         rows.append(Row("Giao ban workbook", "≤ 1 s", measured, met=measured <= 1000))
+        rows += self.people_rows(sec, quarter, latest)
         rows += self.api_rows(quarter)
 
         if full_export:
@@ -265,6 +267,24 @@ class Bench:
         seconds, count = self.import_members(10000)
         rows.append(Row("Import of 10,000 members", "≤ 10 s", seconds, unit="s", met=seconds <= 10,
                         note=f"{count:,} rows, checked and written, rolled back"))
+        return rows
+
+    def people_rows(self, username, quarter, latest):
+        """People counted once: the totals page's panel (the bloc and its units)
+        and the secretariat's list; each floor is the page's reads alone."""
+        from portal.reporting import people
+
+        day = min(latest.ends_on, datetime.date.today())
+        rows = []
+        for figure, path, per_branch in (
+                ("People reached, each once (bloc and units)", f"/admin/totals/people/?{quarter}", True),
+                ("People in several organisations, page 1", "/admin/people/", False)):
+            with self.app.app_context():
+                db.connect(reuse_if_open=True)
+                floor = median_ms(lambda: people.read_records(day, per_branch), self.repeat)
+                db.close()
+            measured = self.page(username, path)
+            rows.append(Row(figure, "≤ 1 s", measured, floor=floor, met=measured <= 1000))
         return rows
 
     def import_members(self, count):

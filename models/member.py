@@ -38,7 +38,7 @@ class Member(NameOrdered, SearchableModel):
     date_of_birth = DateField(null=True)
     ethnicity = CharField(max_length=30, choices=ETHNICITY_CHOICES, null=True)
     religion = CharField(max_length=20, choices=RELIGION_CHOICES, null=True)
-    citizen_id = CharField(max_length=12, null=True, index=True)
+    citizen_id = CharField(max_length=12, null=True)
     phone = CharField(max_length=15, null=True)
     village = ForeignKeyField(Village, null=True, backref="members", on_delete="RESTRICT")
     branch = ForeignKeyField(Organisation, backref="members", on_delete="RESTRICT")
@@ -56,7 +56,13 @@ class Member(NameOrdered, SearchableModel):
         # (id, full_name_key): a search's matches are sorted by name from this
         # narrow index instead of from their whole rows (models/search.py).
         indexes = ((("branch", "full_name_key"), False), (("full_name_key", "id"), False),
-                   (("id", "full_name_key"), False))
+                   (("id", "full_name_key"), False),
+                   # People counted once (portal/reporting/people.py), read from
+                   # these two alone: the citizen IDs held more than once, in ID
+                   # order, and the member records per branch at a date. The
+                   # first also serves every lookup by citizen ID.
+                   (("citizen_id", "branch", "joined_on", "left_on"), False),
+                   (("branch", "joined_on", "left_on", "citizen_id"), False))
 
     def __str__(self):
         return self.full_name
@@ -101,6 +107,13 @@ class Member(NameOrdered, SearchableModel):
                     f"Số CCCD đã có ở hội viên {twin.full_name} của cùng tổ chức."
                 )
         return found
+
+    @classmethod
+    def in_membership_on(cls, day):
+        """Records of people who were members on `day`: joined by then, not yet
+        left. The quarterly member figures and the people counts share it."""
+        return ((cls.joined_on.is_null() | (cls.joined_on <= day))
+                & (cls.left_on.is_null() | (cls.left_on > day)))
 
     def same_person_in_unit(self):
         """Another record of this citizen ID under the same provincial unit."""

@@ -183,8 +183,7 @@ class ReportingPeriod(VersionedModel):
         def counted(condition):
             return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
-        still_member = ((Member.joined_on.is_null() | (Member.joined_on <= end))
-                        & (Member.left_on.is_null() | (Member.left_on > end)))
+        still_member = Member.in_membership_on(end)
         row = (Member
                .select(fn.COUNT(Member.id),
                        counted(Member.joined_on.between(start, end)),

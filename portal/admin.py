@@ -17,6 +17,7 @@ from portal.api_keys_view import ApiKeysView
 from portal.excel import import_view
 from portal.headers import csp_nonce
 from portal.reporting.dashboard import DashboardView
+from portal.reporting.people_view import PeopleInSeveralUnitsView
 from portal.reporting.totals_view import TotalsView
 from portal.reporting.upload_view import ReportImportView
 from portal.jobs.views import JobsView
@@ -68,6 +69,10 @@ def build_admin(app):
             admin.add_link(MenuLink(name="Nhập báo cáo quý", endpoint="quarterlyreport.entry",
                                     category=category))
         admin.add_view(view_class(model, name=name, category=category))
+        if model is Member:
+            # Beside the members: the secretariat's list across organisations.
+            admin.add_view(PeopleInSeveralUnitsView(name="Người tham gia nhiều tổ chức", endpoint="people",
+                                                    url="/admin/people"))
         if model is QuarterlyReport:
             admin.add_link(MenuLink(name="Tình hình nộp báo cáo", endpoint="quarterlyreport.submissions",
                                     category=category))

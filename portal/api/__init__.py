@@ -13,7 +13,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, docs, limits, reports, resources, totals
+from portal.api import auth, docs, limits, people, reports, resources, totals
 from portal.api.problems import ApiError, from_error, from_http
 from portal.api.schemas import Problem
 
@@ -114,6 +114,7 @@ def init_app(app):
     rest.spec.options["security"] = [{"khoa_api": []}]
     rest.register_blueprint(bp)
     rest.register_blueprint(totals.bp)
+    rest.register_blueprint(people.bp)
     rest.register_blueprint(reports.bp)
     app.register_blueprint(docs.bp)
 

@@ -9,7 +9,7 @@ from admin_views import auditing
 from admin_views.access import SignedInPage, scope_root, user_role
 from models import Organisation, Setting
 from models.reporting import quarter_label
-from portal.reporting import data, formatting, panels
+from portal.reporting import data, formatting, panels, people
 from portal.excel.giao_ban import write_giao_ban
 from portal.reporting.totals import (
     MODES, BadSelection, Selection, build, current_quarter, parse_period,
@@ -78,6 +78,19 @@ class TotalsView(ReportPage):
         except BadSelection as problem:
             return self.refuse(problem)
         return workbook_response(build(selection))
+
+    @expose("/people/")
+    def people(self):
+        """People reached, each once, in the parent's subtree and each row unit's:
+        a page of its own, which the totals page loads after it has shown
+        (the count reads every member record; the totals must not wait)."""
+        try:
+            selection = selection_from(request.args)
+        except BadSelection as problem:
+            return self.refuse(problem)
+        day, units, reach = people.reached(selection)
+        return self.render("reports/people_reached.html", selection=selection, units=units,
+                           reach=reach, day=day, fmt=formatting, args=request.args)
 
     @expose("/")
     def index(self):
