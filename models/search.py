@@ -2,14 +2,18 @@
 
 Every query word must match the start of a word of the record. On SQLite an
 FTS5 index over `search_text` answers it (created by migration 0002); on
-PostgreSQL a pg_trgm GIN index serves the LIKE. Both see the same folded text,
-so both give the same rows.
+PostgreSQL a GIN index over the words of `search_text` and their prefixes
+(migration 0014). Both see the same folded text, so both give the same rows.
 """
-from peewee import SQL, SqliteDatabase
+from peewee import SQL, Cast, Expression, SqliteDatabase, fn
 
 from models.text import search_terms
 
 MATCHES_HELD = 50000
+# As migration 0014 indexes them: each word and its prefixes up to 7
+# characters as entries of their own, a lexeme cut at tsvector's 2047.
+PREFIX_LENGTH = 7
+LEXEME_MAX = 2047
 
 
 def _is_sqlite(model):
@@ -32,11 +36,23 @@ def search_condition(model, text):
         return model.id.in_(
             SQL(f"(SELECT rowid FROM {table}_search WHERE {table}_search MATCH ?)", (match,))
         )
-    condition = None
-    for term in terms:
-        clause = model.search_text.contains(" " + term)
-        condition = clause if condition is None else condition & clause
-    return condition
+    return Expression(fn.search_prefixes(model.search_text), "@@", Cast(_tsquery(terms), "tsquery"))
+
+
+def _tsquery(terms):
+    """The PostgreSQL query: a word of up to 7 characters is an indexed prefix
+    itself; a longer one can only start a whole word, matched by its prefix.
+
+    Each word is quoted as a lexeme: the folded words hold only [a-z0-9], so
+    nothing a user types reaches the tsquery syntax, and the quoting keeps it
+    so should that ever change.
+    """
+    lexemes = []
+    for term in dict.fromkeys(terms):
+        term = term[:LEXEME_MAX]
+        quoted = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+        lexemes.append(quoted if len(term) <= PREFIX_LENGTH else quoted + ":*")
+    return " & ".join(lexemes)
 
 
 class Matches:
