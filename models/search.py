@@ -99,6 +99,57 @@ class Matches:
         return ""
 
 
+class HeldMatches:
+    """PostgreSQL: a search's count and its first matches in list order, from one query.
+
+    The list used to count the matches and then read its page, two queries
+    that each found every match through the index and read it from the table
+    ("nguyen thi hoa": 6 ms in the index each time; "dang": 11.000 table
+    pages each time). One query now counts them (a window over the matches)
+    while it keeps the ids of the first HELD in the list's order; a page
+    among those is then read by its ids. Any other order or a page further
+    on is read as before (page() gives None).
+    """
+
+    HELD = 1000
+
+    def __init__(self, model, condition, order, rows):
+        self.model, self._condition, self.order = model, condition, _order_names(model, order)
+        self.count = rows[0][0] if rows else 0
+        self.ids = [row[1] for row in rows]
+
+    @classmethod
+    def read(cls, model, condition, query, order):
+        """`query`: the list's rows with the search applied, sorted in `order`."""
+        sql, params = query.clone().select(fn.COUNT(SQL("*")).over(), model.id) \
+            .limit(cls.HELD).offset(None).sql()
+        # Read from the cursor: peewee's rows would cost more than the query's last step.
+        return cls(model, condition, order, model._meta.database.execute_sql(sql, params).fetchall())
+
+    def condition(self):
+        return self._condition
+
+    def page(self, order, limit, offset):
+        """The condition for one sorted page of the matches; None when it is not among those held."""
+        if _order_names(self.model, order) != self.order or self.order is None:
+            return None
+        if offset + limit > len(self.ids) and len(self.ids) < self.count:
+            return None
+        return self.model.id.in_(self.ids[offset:offset + limit])
+
+
+def _order_names(model, order):
+    """(field name, descending) pairs; None for an order on another table."""
+    names = []
+    for field, descending in order:
+        if isinstance(field, str):
+            field = model._meta.fields.get(field)
+        if getattr(field, "model", None) is not model:
+            return None
+        names.append((field.name, bool(descending)))
+    return names
+
+
 def search_matches(model, text, limit=MATCHES_HELD):
     """Matches of `text` (SQLite); None on PostgreSQL, for an empty search, and
     when more than `limit` rows match."""
