@@ -41,7 +41,8 @@ def search_condition(model, text):
     # planner walks another index and filters row by row (a page sorted by
     # name), PostgreSQL runs it before the plpgsql function (9 µs a row), so
     # "nguyen thi hoa" walked in name order takes 16 ms instead of 10 s. It
-    # also keeps a word longer than an index entry exact.
+    # also keeps a word longer than an index entry exact. (A folded word is
+    # [a-z0-9] only: no LIKE wildcard can come from the user.)
     for term in dict.fromkeys(terms):
         condition &= Expression(model.search_text, OP.LIKE, f"% {term}%")
     return condition

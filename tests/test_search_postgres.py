@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from models import Directive, Member, Organisation, db
 from models.search import search_condition
-from models.text import search_document, search_terms, sort_key
+from models.text import search_terms, sort_key
 
 # Letters a Vietnamese name is made of (both cases, every tone, Đ/đ), a few
 # of Bahnar and Jrai (ŏ ĕ, H'), digits, and the characters that mean
