@@ -20,7 +20,7 @@ from peewee import (
 )
 
 from models import db
-from models.search import search_condition, search_matches
+from models.search import HeldMatches, search_condition, search_matches
 
 # Walk the sort index when the result is at least this share of the table.
 WALK_SHARE = 0.01
@@ -82,10 +82,12 @@ def count_rows(query):
 
 
 def narrow(view, query, search):
-    """(query narrowed by the search, its row count if known, the matches if alone).
+    """(query narrowed by the search, its row count if known, the matches if known).
 
-    The matches come back only when nothing else narrows the list: their
-    sorted page can then be read straight from them (Matches.page).
+    SQLite: the matches come back only when nothing else narrows the list:
+    their sorted page can then be read straight from them (Matches.page).
+    PostgreSQL: always, counted among the list's rows in one query with the
+    first of them in the list's default order (HeldMatches).
     """
     matches = search_matches(view.model, search)
     if matches is not None:
@@ -93,7 +95,25 @@ def narrow(view, query, search):
         return query.where(matches.condition()), (matches.count if alone else None), \
             (matches if alone else None)
     condition = search_condition(view.model, search)
-    return (query if condition is None else query.where(condition)), None, None
+    if condition is None:
+        return query, None, None
+    query = query.where(condition)
+    if isinstance(db.obj, PostgresqlDatabase):
+        order = default_order(view)
+        ordered, _joins = view._order_by(query, set(), order)
+        matches = HeldMatches.read(view.model, condition, sort_matches(ordered), order)
+        return query, matches.count, matches
+    return query, None, None
+
+
+def default_order(view):
+    """The list's order when no heading was clicked, as get_list reads it:
+    names by their sort key, the id last so that rows never swap places."""
+    order = collated(view.model, view._get_default_order() or [(view.model.id, True)])
+    last = order[-1][0]
+    if not (last is view.model.id or (isinstance(last, str) and last == "id")):
+        order = list(order) + [(view.model.id, order[-1][1])]
+    return order
 
 
 def collated(model, order):

@@ -195,7 +195,7 @@ def test_every_generated_name_carries_its_vietnamese_sort_key(app, runner):
 
 def test_search_triggers_are_migration_0002s(app, runner, is_postgres):
     if is_postgres:
-        pytest.skip("PostgreSQL searches through a trigram index, not triggers")
+        pytest.skip("PostgreSQL searches through an expression index (0014), not triggers")
     generate(runner, *SMALL)
     spec = importlib.util.spec_from_file_location(
         "search_indexes", os.path.join(migrate.DIRECTORY, "0002_search_indexes.py"))

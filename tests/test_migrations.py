@@ -11,12 +11,12 @@ pytestmark = pytest.mark.fresh_database
 
 def test_migrations_build_exactly_the_models(app):
     diff = diff_models(db.obj, ALL_MODELS)
-    # The search indexes (0002: FTS5 tables on SQLite, trigram indexes on
+    # The search indexes (0002: FTS5 tables on SQLite; 0014: prefix indexes on
     # PostgreSQL) and the path pattern index (0008, PostgreSQL) live outside the
     # models' declarations.
     diff = diff._replace(drop_indexes=[
         index for index in diff.drop_indexes
-        if not index.name.endswith(("_search_trgm", "_path_pattern"))
+        if not index.name.endswith(("_search_prefixes", "_path_pattern"))
     ])
     assert not diff, str(diff)
 
