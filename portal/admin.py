@@ -25,7 +25,8 @@ from portal.jobs.views import JobsView
 class PortalIndexView(SignedInPage, AdminIndexView):
     @expose("/")
     def index(self):
-        return self.render("admin/index.html", work=home.quarter_work(self.admin))
+        return self.render("admin/index.html", work=home.quarter_work(self.admin),
+                           directives=home.directive_work(self.admin))
 
 
 IMPORTS = "Nhập dữ liệu"
