@@ -71,10 +71,15 @@ class Standing:
         return self.state == "overdue"
 
     @property
+    def overdue_days(self):
+        """Days past `due`, written with Vietnamese thousands ("3.349")."""
+        return f"{max(-self.days, 0):,}".replace(",", ".")
+
+    @property
     def detail(self):
         """The state in words, with the days: "Quá hạn 12 ngày, chưa báo cáo"."""
         if self.state == "overdue":
-            return f"Quá hạn {-self.days} ngày, chưa báo cáo"
+            return f"Quá hạn {self.overdue_days} ngày, chưa báo cáo"
         if self.state == "pending":
             return "Đến hạn hôm nay" if self.days == 0 else f"Chưa đến hạn, còn {self.days} ngày"
         return f"{self.label} ngày {self.last_report.reported_on:%d/%m/%Y}"
