@@ -13,7 +13,7 @@ from admin_views.access import organisations_in_scope
 from admin_views.base import PortalModelView
 from admin_views.fields import AttachmentField, attachment_link
 from admin_views.filters import InSubtreeFilter, choice_filter
-from models import Directive, DirectiveAssignment, ImplementationReport, Organisation
+from models import Directive, DirectiveAssignment, ImplementationReport
 
 REPORT_LABELS = {
     "directive": "Văn bản", "organisation": "Đơn vị", "reported_on": "Ngày báo cáo",
@@ -36,9 +36,8 @@ class ReportInline(InlineFormAdmin):
 
 def standings(directive=None, today=None):
     """[Standing] of the assignments in the user's section (of one directive,
-    or of all), most urgent first."""
-    query = (DirectiveAssignment.select(DirectiveAssignment, Organisation, Directive)
-             .join(Organisation).switch(DirectiveAssignment).join(Directive))
+    or of all), most urgent first; without names (DirectiveAssignment.with_names)."""
+    query = DirectiveAssignment.lean()
     if directive is not None:
         query = query.where(DirectiveAssignment.directive == directive.id)
     ids = organisations_in_scope()
@@ -48,8 +47,8 @@ def standings(directive=None, today=None):
 
 
 def _progress(view, context, model, name):
-    return Markup(render_template("admin/directives/_standings.html", standings=standings(model),
-                                  directive=model))
+    found = DirectiveAssignment.with_names(standings(model))
+    return Markup(render_template("admin/directives/_standings.html", standings=found, directive=model))
 
 
 class DirectiveView(PortalModelView):
@@ -82,7 +81,7 @@ class DirectiveView(PortalModelView):
     def late(self):
         """Every assignment in the user's section whose deadline passed unreported."""
         found = [s for s in standings() if s.is_late]
-        return self.render("admin/directives/late.html", standings=found)
+        return self.render("admin/directives/late.html", standings=DirectiveAssignment.with_names(found))
 
 
 class ImplementationReportView(PortalModelView):

@@ -167,19 +167,44 @@ class DirectiveAssignment(BaseModel):
     @classmethod
     def standings(cls, assignments, today=None):
         """[Standing] of each assignment (a query or list), most urgent first,
-        reading the units' implementation reports in one query."""
+        reading the units' implementation reports in one query. The
+        assignments' units and directives are not read: see `with_names`."""
         assignments = list(assignments)
         if not assignments:
             return []
         directive_ids = {a.directive_id for a in assignments}
         unit_ids = {a.organisation_id for a in assignments}
         reports = {}
-        for report in ImplementationReport.select().where(
+        # Only what a standing needs: rows are many on a full-size province.
+        for report in ImplementationReport.select(
+                ImplementationReport.id, ImplementationReport.directive, ImplementationReport.organisation,
+                ImplementationReport.reported_on, ImplementationReport.status).where(
                 ImplementationReport.directive.in_(directive_ids),
                 ImplementationReport.organisation.in_(unit_ids)):
             reports.setdefault((report.directive_id, report.organisation_id), []).append(report)
         found = [a.standing(reports.get((a.directive_id, a.organisation_id), []), today) for a in assignments]
         return sorted(found, key=Standing.sort_key)
+
+    @classmethod
+    def lean(cls):
+        """Assignments with only the columns a standing reads."""
+        return cls.select(cls.id, cls.directive, cls.organisation, cls.deadline, cls.recurrence)
+
+    @staticmethod
+    def with_names(standings):
+        """Give the standings' assignments their unit and directive (names and
+        numbers only), in two queries whatever their number; returns them."""
+        assignments = [s.assignment for s in standings]
+        if not assignments:
+            return standings
+        units = {o.id: o for o in Organisation.select(Organisation.id, Organisation.code, Organisation.name)
+                 .where(Organisation.id.in_({a.organisation_id for a in assignments}))}
+        directives = {d.id: d for d in Directive.select(Directive.id, Directive.number, Directive.title)
+                      .where(Directive.id.in_({a.directive_id for a in assignments}))}
+        for assignment in assignments:
+            assignment.organisation = units[assignment.organisation_id]
+            assignment.directive = directives[assignment.directive_id]
+        return standings
 
 
 class ImplementationReport(BaseModel):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from admin_views import directives
 from admin_views.access import scope_root, user_role
 from admin_views.report_workflow import APPROVERS
-from models import QuarterlyReport, ReportingPeriod
+from models import DirectiveAssignment, QuarterlyReport, ReportingPeriod
 
 # A duty answered longer ago than this leaves the home page (the directive keeps it).
 ANSWERED_SHOWN_DAYS = 90
@@ -71,7 +71,7 @@ def directive_work(admin, today=None):
         shown = [s for s in found if s.state in ("overdue", "pending") or s.due >= recent]
     else:
         shown = [s for s in found if s.is_late][:LATE_SHOWN]
-    return DirectiveWork(confined, shown, late)
+    return DirectiveWork(confined, DirectiveAssignment.with_names(shown), late)
 
 
 def quarter_work(admin, today=None):
