@@ -3,9 +3,9 @@
 A report moves draft → submitted → approved. Approved reports are locked:
 only the secretariat (or an admin) reopens one, with a reason, and it goes
 back to draft; a submitted one it approves or sends back, also with a
-reason, for the unit to correct. Editors (and admins) write the figures of drafts and of
-submitted reports not yet approved, inside their own section and while the
-quarter is open. Saving a submitted report with "Lưu nháp" withdraws it to
+reason, for the unit to correct. Editors (and admins) write the figures of
+drafts and of submitted reports not yet approved, inside their own section
+and while the quarter is open. Saving a submitted report with "Lưu nháp" withdraws it to
 draft, so the secretariat never approves figures other than the ones that
 were sent; "Gửi báo cáo" saves and (re)submits in one step.
 

@@ -81,6 +81,9 @@ def test_the_secretariat_sends_a_submitted_report_back_with_a_reason(submitted, 
     assert "Cần ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì." in page
     assert report_of().status == "submitted" and report_of().version == submitted.version
 
+    page = send_back(office, submitted, "x" * 2001)
+    assert "Lý do dài quá: tối đa 2.000 ký tự." in page and report_of().status == "submitted"
+
     page = send_back(office, submitted, REASON)
     assert "Đã trả lại báo cáo PHUNU – Quý II/2024 cho đơn vị sửa" in page
     report = report_of()
