@@ -7,7 +7,6 @@ role check and reaches reports only through its scoped `get_one` and
 like one that does not exist.
 """
 import datetime
-import json
 
 from flask import flash, redirect, request
 from flask_admin import expose
@@ -19,7 +18,7 @@ from admin_views.access import scope_root
 from admin_views.base import StaleRecord
 from admin_views.formatters import format_number
 from admin_views.report_entry import EntryGrid
-from models import AuditLog, Organisation, QuarterlyReport, ReportingPeriod
+from models import Organisation, QuarterlyReport, ReportingPeriod
 from models.reporting import quarter_label
 
 SAVED = {
@@ -27,6 +26,7 @@ SAVED = {
     "submit": "Đã gửi báo cáo {report}. Văn phòng Khối sẽ xem và duyệt.",
     "approve": "Đã duyệt báo cáo {report}. Báo cáo đã được khoá.",
     "reopen": "Đã mở lại báo cáo {report}; báo cáo trở về bản nháp để đơn vị sửa.",
+    "send_back": "Đã trả lại báo cáo {report} cho đơn vị sửa; báo cáo trở về bản nháp, không còn tính là đã gửi.",
 }
 
 
@@ -63,7 +63,7 @@ class ReportPages:
             self.entry_template, organisation=organisation, period=period, report=report,
             quarter=label, grid=grid, refusal=workflow.why_not_edit(report, period),
             can_approve=workflow.may_approve(report), can_reopen=workflow.may_reopen(report),
-            reopened_because=_reopen_reason(report), number=_number,
+            can_send_back=workflow.may_send_back(report), number=_number,
         )
 
     def _locate(self):
@@ -99,8 +99,9 @@ class ReportPages:
         try:
             if action == "approve":
                 return workflow.approve(report, version)
-            if action == "reopen":
-                return workflow.reopen(report, version, request.form.get("reason"))
+            if action in ("reopen", "send_back"):
+                step = workflow.reopen if action == "reopen" else workflow.send_back
+                return step(report, version, request.form.get("reason"))
             if action == "fill" and grid is not None:
                 grid.fill_from_members()
                 flash("Đã điền số liệu lấy từ hồ sơ hội viên vào bảng. Số liệu chưa được lưu: "
@@ -165,7 +166,8 @@ class ReportPages:
                 return self._missing()
         rows = self._submission_rows(parent, period) if period and parent else []
         return self.render(self.submissions_template, periods=periods, period=period, parent=parent,
-                           parents=self._parents(), rows=rows, summary=_summary(rows))
+                           parents=self._parents(), rows=rows, summary=_summary(rows),
+                           may_send_back=workflow.may_send_back)
 
     def _default_parent(self):
         """The user's own unit when confined, else the bloc (its six units)."""
@@ -210,7 +212,7 @@ def _default_period(periods):
 
 
 def _summary(rows):
-    sent = [row for row in rows if row[1] is not None and row[1].submitted_at is not None]
+    sent = [row for row in rows if row[1] is not None and row[1].is_sent]
     return {
         "units": len(rows),
         "sent": len(sent),
@@ -218,22 +220,6 @@ def _summary(rows):
         "missing": len(rows) - len(sent),
         "overdue": sum(1 for row in rows if row not in sent and row[2]),
     }
-
-
-def _reopen_reason(report):
-    """Why the secretariat last reopened this report, while it is still a draft."""
-    if report is None or report.status != "draft":
-        return None
-    entry = (AuditLog.select()
-             .where(AuditLog.record_table == QuarterlyReport._meta.table_name,
-                    AuditLog.record_id == report.id, AuditLog.action == "status")
-             .order_by(AuditLog.id.desc()).first())
-    if entry is None:
-        return None
-    try:
-        return json.loads(entry.changes or "{}").get("ly_do")
-    except ValueError:
-        return None
 
 
 def _number(value):

@@ -2,14 +2,18 @@
 
 A report moves draft → submitted → approved. Approved reports are locked:
 only the secretariat (or an admin) reopens one, with a reason, and it goes
-back to draft. Editors (and admins) write the figures of drafts and of
-submitted reports not yet approved, inside their own section and while the
-quarter is open. Saving a submitted report with "Lưu nháp" withdraws it to
+back to draft; a submitted one it approves or sends back, also with a
+reason, for the unit to correct. Editors (and admins) write the figures of
+drafts and of submitted reports not yet approved, inside their own section
+and while the quarter is open. Saving a submitted report with "Lưu nháp" withdraws it to
 draft, so the secretariat never approves figures other than the ones that
 were sent; "Gửi báo cáo" saves and (re)submits in one step.
 
-`submitted_at` keeps the first submission: a correction asked for later, or
-a reopening, does not make a unit that met the deadline look late.
+`submitted_at` is the submission now standing. Sending a corrected report
+again while it waits keeps the time it was first sent; but whenever the
+report becomes a draft again (sent back, reopened, withdrawn by the unit)
+it is no longer sent, so the time is cleared and the next submission decides
+whether the unit was late.
 
 Every write claims the version the user's page showed, in one transaction
 with its audit rows and its webhook deliveries (portal/webhooks.py): a stale
@@ -61,6 +65,25 @@ def may_reopen(report, role=None):
     return (role or user_role()) in APPROVERS and report is not None and report.status == "approved"
 
 
+def may_send_back(report, role=None):
+    return may_approve(report, role)
+
+
+# What each way back to draft says when it cannot happen, and the status it leaves.
+RETURNS = {
+    "send_back": {"from": "submitted", "role": "Chỉ văn phòng Khối trả lại báo cáo.",
+                  "status": "Chỉ trả lại được báo cáo đã gửi, đang chờ duyệt.",
+                  "reason": "Cần ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.",
+                  # The unit could not correct it in a locked quarter.
+                  "closed": "Kỳ báo cáo {period} đã khoá: đơn vị không sửa được báo cáo bị trả lại. "
+                            "Hãy duyệt báo cáo, hoặc mở lại kỳ báo cáo trước."},
+    "reopen": {"from": "approved", "role": "Chỉ văn phòng Khối mở lại báo cáo đã duyệt.",
+               "status": "Chỉ mở lại được báo cáo đã duyệt.",
+               "reason": "Cần ghi lý do mở lại báo cáo."},
+}
+MAX_REASON = 2000
+
+
 def save(report, organisation, period, values, note, expected_version, submit=False):
     """Write a report's figures (and submit it when asked) all or nothing.
 
@@ -93,8 +116,13 @@ def save(report, organisation, period, values, note, expected_version, submit=Fa
             status = "submitted" if submit else "draft"
             old_status = report.status
             report.status = status
-            if submit and report.submitted_at is None:
-                report.submitted_at = datetime.datetime.now()
+            if submit:
+                if report.submitted_at is None:
+                    report.submitted_at = datetime.datetime.now()
+                # Sent again: what was asked for is answered (the audit keeps it).
+                report.returned_at = report.return_reason = None
+            else:
+                report.submitted_at = None  # a draft is not sent, even if it was before
             report.save()
             if changes or created:
                 auditing.record("create" if created else "update", report, changes=changes,
@@ -125,18 +153,37 @@ def approve(report, expected_version):
 
 
 def reopen(report, expected_version, reason):
+    """An approved report back to draft, with the reason (secretariat)."""
+    return _return(report, expected_version, reason, RETURNS["reopen"])
+
+
+def send_back(report, expected_version, reason):
+    """A submitted report back to draft for correction, with the reason (secretariat)."""
+    return _return(report, expected_version, reason, RETURNS["send_back"])
+
+
+def _return(report, expected_version, reason, words):
+    """Back to draft: no longer sent, the reason shown to the unit until it sends again.
+
+    Receivers hear `report.reopened` with the reason, whichever status it left.
+    """
     reason = (reason or "").strip()
     if user_role() not in APPROVERS:
-        raise Refused("Chỉ văn phòng Khối mở lại báo cáo đã duyệt.")
-    if not may_reopen(report):
-        raise Refused("Chỉ mở lại được báo cáo đã duyệt.")
+        raise Refused(words["role"])
+    if report is None or report.status != words["from"]:
+        raise Refused(words["status"])
     if not reason:
-        raise Refused("Cần ghi lý do mở lại báo cáo.")
+        raise Refused(words["reason"])
+    if "closed" in words and not report.period.is_open:
+        raise Refused(words["closed"].format(period=report.period))
+    if len(reason) > MAX_REASON:
+        raise Refused(f"Lý do dài quá: tối đa {MAX_REASON:,} ký tự.".replace(",", "."))
     with db.atomic():
         _claim(report, expected_version)
-        report.status, report.approved_at = "draft", None
+        report.status, report.submitted_at, report.approved_at = "draft", None, None
+        report.returned_at, report.return_reason = datetime.datetime.now(), reason
         report.save()
-        _audit_status(report, "approved", "draft", reason)
+        _audit_status(report, words["from"], "draft", reason)
         webhooks.report_event("report.reopened", report, reason=reason)
         notify_report_returned(report, reason)
     return report

@@ -62,8 +62,9 @@ def _entry_link(view, context, model, name):
 
 def _status(view, context, model, name):
     shown = escape(dict(QuarterlyReport.status.choices).get(model.status, model.status))
-    if model.status == "draft" and model.submitted_at is not None:
-        shown += Markup(' <span class="text-muted">(đang sửa lại)</span>')
+    if model.is_returned:
+        shown += Markup(' <span class="badge badge-warning returned" title="{}">Bị trả lại</span>').format(
+            f"Lý do: {model.return_reason}")
     if model.is_late:
         late = "Nộp muộn" if model.submitted_at is not None else "Quá hạn, chưa gửi"
         shown += Markup(f' <span class="badge badge-danger late">{late}</span>')
@@ -89,10 +90,11 @@ class QuarterlyReportView(ReportPages, PortalModelView):
     can_delete = False
     list_template = "admin/reports/list.html"
     column_list = ("organisation", "period", "status", "submitted_at", "approved_at")
-    column_details_list = ("organisation", "period", "status", "submitted_at", "approved_at", "note",
-                           "figures")
+    column_details_list = ("organisation", "period", "status", "submitted_at", "approved_at",
+                           "returned_at", "return_reason", "note", "figures")
     column_labels = {"organisation": "Đơn vị", "period": "Kỳ báo cáo", "status": "Tình trạng",
-                     "submitted_at": "Gửi lúc (lần đầu)", "approved_at": "Duyệt lúc", "note": "Ghi chú",
+                     "submitted_at": "Gửi lúc", "approved_at": "Duyệt lúc",
+                     "returned_at": "Trả lại lúc", "return_reason": "Lý do trả lại", "note": "Ghi chú",
                      "figures": "Số liệu"}
     column_formatters = {"organisation": _entry_link, "status": _status}
     column_formatters_detail = {"organisation": _entry_link, "status": _status, "figures": _figures}

@@ -1,5 +1,6 @@
 """Directives (văn bản chỉ đạo), who must implement them, and their reports."""
 import datetime
+from dataclasses import dataclass
 
 from peewee import CharField, DateField, ForeignKeyField, TextField
 
@@ -26,6 +27,67 @@ REPORT_STATUS_CHOICES = [
     ("done", "Đã hoàn thành"),
     ("not_started", "Chưa triển khai"),
 ]
+
+
+# Where a unit stands with one assignment (DirectiveAssignment.standing).
+STANDING_LABELS = {
+    "overdue": "Quá hạn, chưa báo cáo",
+    "pending": "Chưa đến hạn",
+    "reported_late": "Đã báo cáo (muộn)",
+    "reported": "Đã báo cáo",
+}
+STANDING_ORDER = ("overdue", "pending", "reported_late", "reported")
+
+
+def anniversary(day, year):
+    """`day` in another year; 29/02 falls on 28/02 in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One unit's duty under one directive, as of `today`."""
+
+    assignment: "DirectiveAssignment"
+    due: datetime.date  # the deadline the state refers to
+    state: str  # a key of STANDING_LABELS
+    last_report: "ImplementationReport | None"  # the unit's latest report on the directive
+    today: datetime.date
+
+    @property
+    def label(self):
+        return STANDING_LABELS[self.state]
+
+    @property
+    def days(self):
+        """Days left before `due` (negative: days past it)."""
+        return (self.due - self.today).days
+
+    @property
+    def is_late(self):
+        return self.state == "overdue"
+
+    @property
+    def overdue_days(self):
+        """Days past `due`, written with Vietnamese thousands ("3.349")."""
+        return f"{max(-self.days, 0):,}".replace(",", ".")
+
+    @property
+    def detail(self):
+        """The state in words, with the days: "Quá hạn 12 ngày, chưa báo cáo"."""
+        if self.state == "overdue":
+            return f"Quá hạn {self.overdue_days} ngày, chưa báo cáo"
+        if self.state == "pending":
+            return "Đến hạn hôm nay" if self.days == 0 else f"Chưa đến hạn, còn {self.days} ngày"
+        return f"{self.label} ngày {self.last_report.reported_on:%d/%m/%Y}"
+
+    def sort_key(self):
+        """Overdue first (longest overdue first), then the nearest deadline."""
+        return (STANDING_ORDER.index(self.state), self.due if self.state != "reported" else -self.due.toordinal(),
+                self.assignment.organisation_id)
 
 
 class Directive(SearchableModel):
@@ -68,8 +130,81 @@ class DirectiveAssignment(BaseModel):
         today = today or datetime.date.today()
         if self.recurrence != "yearly" or self.deadline >= today:
             return self.deadline
-        due = self.deadline.replace(year=today.year)
-        return due if due >= today else due.replace(year=today.year + 1)
+        due = anniversary(self.deadline, today.year)
+        return due if due >= today else anniversary(self.deadline, today.year + 1)
+
+    def standing(self, reports, today=None):
+        """Where the unit stands, from its implementation reports on the directive.
+
+        A one-off duty is answered by any report: on time when the first is
+        dated by the deadline. A yearly duty is owed once per year: the
+        report for the deadline just passed is the first one dated since the
+        year before it; while there is none the unit is overdue for that
+        deadline. Otherwise it stands by the next deadline, answered by a
+        report dated after the one that answered the year before.
+        """
+        today = today or datetime.date.today()
+        reports = sorted(reports, key=lambda r: (r.reported_on, r.id or 0))
+        last = reports[-1] if reports else None
+        if self.recurrence == "yearly" and today > self.deadline:
+            due = self.due_date(today)
+            previous = anniversary(self.deadline, due.year - 1)
+            began = anniversary(self.deadline, previous.year - 1) if previous > self.deadline else None
+            owed = [r for r in reports if began is None or r.reported_on > began]
+            if not owed:
+                return Standing(self, previous, "overdue", last, today)
+            # A late report answers the year just passed, not this one.
+            later = owed[1:] if owed[0].reported_on > previous else owed
+            reports = [r for r in later if r.reported_on > previous]
+        else:
+            due = self.deadline
+        if reports:
+            state = "reported" if reports[0].reported_on <= due else "reported_late"
+        else:
+            state = "overdue" if today > due else "pending"
+        return Standing(self, due, state, last, today)
+
+    @classmethod
+    def standings(cls, assignments, today=None):
+        """[Standing] of each assignment (a query or list), most urgent first,
+        reading the units' implementation reports in one query. The
+        assignments' units and directives are not read: see `with_names`."""
+        assignments = list(assignments)
+        if not assignments:
+            return []
+        directive_ids = {a.directive_id for a in assignments}
+        unit_ids = {a.organisation_id for a in assignments}
+        reports = {}
+        # Only what a standing needs: rows are many on a full-size province.
+        for report in ImplementationReport.select(
+                ImplementationReport.id, ImplementationReport.directive, ImplementationReport.organisation,
+                ImplementationReport.reported_on, ImplementationReport.status).where(
+                ImplementationReport.directive.in_(directive_ids),
+                ImplementationReport.organisation.in_(unit_ids)):
+            reports.setdefault((report.directive_id, report.organisation_id), []).append(report)
+        found = [a.standing(reports.get((a.directive_id, a.organisation_id), []), today) for a in assignments]
+        return sorted(found, key=Standing.sort_key)
+
+    @classmethod
+    def lean(cls):
+        """Assignments with only the columns a standing reads."""
+        return cls.select(cls.id, cls.directive, cls.organisation, cls.deadline, cls.recurrence)
+
+    @staticmethod
+    def with_names(standings):
+        """Give the standings' assignments their unit and directive (names and
+        numbers only), in two queries whatever their number; returns them."""
+        assignments = [s.assignment for s in standings]
+        if not assignments:
+            return standings
+        units = {o.id: o for o in Organisation.select(Organisation.id, Organisation.code, Organisation.name)
+                 .where(Organisation.id.in_({a.organisation_id for a in assignments}))}
+        directives = {d.id: d for d in Directive.select(Directive.id, Directive.number, Directive.title)
+                      .where(Directive.id.in_({a.directive_id for a in assignments}))}
+        for assignment in assignments:
+            assignment.organisation = units[assignment.organisation_id]
+            assignment.directive = directives[assignment.directive_id]
+        return standings
 
 
 class ImplementationReport(BaseModel):

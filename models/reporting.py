@@ -204,8 +204,15 @@ class QuarterlyReport(VersionedModel):
     organisation = ForeignKeyField(Organisation, backref="quarterly_reports", on_delete="RESTRICT")
     period = ForeignKeyField(ReportingPeriod, backref="reports", on_delete="RESTRICT")
     status = CharField(max_length=10, choices=REPORT_STATUS_CHOICES, default="draft", index=True)
+    # The submission now standing: empty while the report is a draft, so a
+    # report sent back or reopened is neither "sent" nor late from the time
+    # it was first sent; sending it again decides.
     submitted_at = DateTimeField(null=True)
     approved_at = DateTimeField(null=True)
+    # When and why the secretariat last sent it back (or reopened it), kept
+    # until the unit sends it again: what the unit has to correct.
+    returned_at = DateTimeField(null=True)
+    return_reason = TextField(null=True)
     note = TextField(null=True)
 
     class Meta:
@@ -222,6 +229,16 @@ class QuarterlyReport(VersionedModel):
     @property
     def is_late(self):
         return self.period.is_late(self.submitted_at)
+
+    @property
+    def is_sent(self):
+        """Counts as "Đã gửi": submitted or approved, never a draft."""
+        return self.status in ("submitted", "approved")
+
+    @property
+    def is_returned(self):
+        """A draft the secretariat sent back (or reopened), awaiting the unit."""
+        return self.status == "draft" and self.return_reason is not None
 
     def figures(self):
         """{indicator id: value} as stored."""

@@ -27,7 +27,8 @@ from portal.notifications.views import NotificationsView
 class PortalIndexView(SignedInPage, AdminIndexView):
     @expose("/")
     def index(self):
-        return self.render("admin/index.html", work=home.quarter_work(self.admin))
+        return self.render("admin/index.html", work=home.quarter_work(self.admin),
+                           directives=home.directive_work(self.admin))
 
 
 IMPORTS = "Nhập dữ liệu"

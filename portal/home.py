@@ -4,15 +4,22 @@ Which units have not sent their report, the deadline and the days left,
 reports sent back to the user's units for correction and, for those who
 approve, reports waiting for approval. Every unit and report is read through
 the quarterly report view's scoped queries, so an editor sees its own
-section only.
+section only. Then the directives: a user bound to a unit sees its section's
+assignments, deadlines and standing, overdue first; the province-wide roles
+see the units late in reporting.
 """
 import datetime
 from dataclasses import dataclass, field
 
-from admin_views.report_pages import _reopen_reason
+from admin_views import directives
+from admin_views.access import scope_root, user_role
 from admin_views.report_workflow import APPROVERS
-from admin_views.access import user_role
-from models import QuarterlyReport, ReportingPeriod
+from models import DirectiveAssignment, QuarterlyReport, ReportingPeriod
+
+# A duty answered longer ago than this leaves the home page (the directive keeps it).
+ANSWERED_SHOWN_DAYS = 90
+# The province-wide home page lists this many late units, then links to all.
+LATE_SHOWN = 10
 
 
 @dataclass
@@ -35,8 +42,36 @@ class QuarterWork:
         return f"hạn nộp {deadline}, đã quá hạn {-self.days_left} ngày"
 
 
+@dataclass
+class DirectiveWork:
+    confined: bool  # bound to one unit's section: its own duties, else the late units
+    standings: list  # [Standing] shown, most urgent first
+    late: int  # how many are overdue in all
+
+
 def report_view(admin):
-    return next((v for v in admin._views if getattr(v, "endpoint", None) == "quarterlyreport"), None)
+    return _view(admin, "quarterlyreport")
+
+
+def _view(admin, endpoint):
+    return next((v for v in admin._views if getattr(v, "endpoint", None) == endpoint), None)
+
+
+def directive_work(admin, today=None):
+    """DirectiveWork for the user's section, or None when it reads no directives."""
+    view = _view(admin, "directive")
+    if view is None or not view.is_accessible():
+        return None
+    today = today or datetime.date.today()
+    found = directives.standings(today=today)
+    late = sum(1 for s in found if s.is_late)
+    confined = scope_root() is not None
+    if confined:
+        recent = today - datetime.timedelta(days=ANSWERED_SHOWN_DAYS)
+        shown = [s for s in found if s.state in ("overdue", "pending") or s.due >= recent]
+    else:
+        shown = [s for s in found if s.is_late][:LATE_SHOWN]
+    return DirectiveWork(confined, DirectiveAssignment.with_names(shown), late)
 
 
 def quarter_work(admin, today=None):
@@ -57,11 +92,11 @@ def quarter_work(admin, today=None):
         days = (period.deadline - today).days if period.deadline else None
         item = QuarterWork(period, days)
         for unit, report, _ in view._submission_rows(parent, period):
-            if report is None or report.submitted_at is None:
+            if report is not None and report.is_returned:
+                item.returned.append((report, report.return_reason))
+            elif report is None or not report.is_sent:
                 if report is not None or _expected(unit, parent):
                     item.missing.append((unit, report))
-            elif report.status == "draft":
-                item.returned.append((report, _reopen_reason(report)))
             elif report.status == "submitted" and approver:
                 item.waiting.append(report)
         # An older quarter still open shows only while something is left to do.

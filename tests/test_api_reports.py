@@ -186,7 +186,8 @@ def test_an_editor_cannot_reach_another_sections_report(app, drafts, client, tok
     assert client.get(url(theirs), headers=bearer(token)).json == missing.json
     etag = f'"{theirs.version}"'
     for method, tail, body in (("put", "figures", {"values": {"field_visits": 1}}), ("post", "submit", None),
-                               ("post", "approve", None), ("post", "reopen", {"reason": "x"})):
+                               ("post", "approve", None), ("post", "reopen", {"reason": "x"}),
+                               ("post", "send-back", {"reason": "x"})):
         response = getattr(client, method)(url(theirs, tail), json=body, headers=headers(token, etag))
         assert response.status_code == 404, tail
         assert response.json == missing.json

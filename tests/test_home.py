@@ -34,8 +34,8 @@ def quarters(app):
                                     deadline=TODAY - datetime.timedelta(days=3))
     sent = datetime.datetime.combine(TODAY - datetime.timedelta(days=5), datetime.time(9, 15))
     QuarterlyReport.create(organisation=unit("PHUNU"), period=before, status="submitted", submitted_at=sent)
-    QuarterlyReport.create(organisation=unit("NONGDAN"), period=before, status="draft", submitted_at=sent,
-                           note="Trả lại: kiểm tra số hội viên giảm.")
+    QuarterlyReport.create(organisation=unit("NONGDAN"), period=before, status="draft", returned_at=sent,
+                           return_reason="Đề nghị kiểm tra số hội viên giảm.")
     QuarterlyReport.create(organisation=unit("LDLD"), period=before, status="draft")
     for code in ("MTTQ", "DOAN", "CCB"):
         QuarterlyReport.create(organisation=unit(code), period=before, status="approved", submitted_at=sent)

@@ -117,14 +117,16 @@ def test_reopening_needs_a_reason_and_is_audited(submitted, login):
     assert "Đã mở lại báo cáo PHUNU – Quý II/2024; báo cáo trở về bản nháp để đơn vị sửa." in page
     report = report_of()
     assert report.status == "draft" and report.approved_at is None
-    assert report.submitted_at == submitted.submitted_at
+    # A draft again: no longer sent, so neither on time nor late from its first sending.
+    assert report.submitted_at is None and report.return_reason == "Số kết nạp mới chưa khớp với danh sách"
     assert json.loads(audit_entries("status")[-1].changes) == {
         "status": ["Đã duyệt (khoá)", "Bản nháp"], "ly_do": "Số kết nạp mới chưa khớp với danh sách"}
 
     # The editor sees why, corrects and sends it again.
     editor = login("bt_phunu", role="editor", org="PHUNU")
     page = text(editor.get(entry_of(report)))
-    assert "Văn phòng Khối đã mở lại báo cáo này. Lý do: Số kết nạp mới chưa khớp với danh sách" in page
+    assert "Văn phòng Khối đã trả lại báo cáo này" in page
+    assert "Lý do: <strong>Số kết nạp mới chưa khớp với danh sách</strong>" in page
     assert editable(page)
     post_grid(editor, entry_of(report), action="submit", field_visits="23", members_new="1.550")
     assert report_of().status == "submitted" and stored()["members_new"] == 1550

@@ -2,7 +2,7 @@
 
 Reading: anyone whose section holds the report's unit. Writing: through the
 grid itself (`report_entry.EntryGrid`: its fields, its ratio check, its
-messages) and the workflow (`report_workflow.save`, `approve`, `reopen`: who
+messages) and the workflow (`report_workflow.save`, `approve`, `send_back`, `reopen`: who
 may, which quarters are open, the version claimed in one transaction with
 the audit entry). The JSON body becomes the form the grid would have
 posted, so a figure the grid refuses is refused here in the same words.
@@ -60,6 +60,10 @@ class ReportFigures(Schema):
     version = fields.Integer(metadata={"description": "Phiên bản; ETag là phiên bản trong ngoặc kép"})
     submitted_at = fields.DateTime(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)
+    returned_at = fields.DateTime(allow_none=True, metadata={
+        "description": "Lúc văn phòng Khối trả lại (hoặc mở lại) báo cáo, khi báo cáo đang chờ đơn vị sửa"})
+    return_reason = fields.String(allow_none=True, metadata={
+        "description": "Lý do trả lại, khi báo cáo đang chờ đơn vị sửa và gửi lại"})
     note = fields.String(allow_none=True)
     indicators = fields.List(fields.Nested(ReportIndicator), metadata={
         "description": "Các chỉ tiêu đơn vị báo cáo trong quý này, theo thứ tự danh mục"})
@@ -91,6 +95,10 @@ class NewReportIn(FiguresIn):
 
 class ReopenIn(Schema):
     reason = fields.String(load_default="", metadata={"description": "Lý do mở lại (bắt buộc)"})
+
+
+class SendBackIn(Schema):
+    reason = fields.String(load_default="", metadata={"description": "Lý do trả lại (bắt buộc)"})
 
 
 def _on_a_version(view):
@@ -193,6 +201,19 @@ def reopen(body, report_id):
     report = _report(report_id)
     version = _if_match(report)
     return _answer(_act(lambda: workflow.reopen(report, version, body["reason"]), workflow.APPROVERS))
+
+
+@bp.post("/<int:report_id>/send-back")
+@bp.arguments(SendBackIn)
+@_on_a_version
+@_problems(bp, 400, 415)
+def send_back(body, report_id):
+    """Trả lại báo cáo đã gửi cho đơn vị sửa, với lý do (văn phòng Khối); báo cáo trở về
+    bản nháp, không còn tính là đã gửi. Cần If-Match."""
+    writes.body(request)
+    report = _report(report_id)
+    version = _if_match(report)
+    return _answer(_act(lambda: workflow.send_back(report, version, body["reason"]), workflow.APPROVERS))
 
 
 # --- the rules --------------------------------------------------------------------
@@ -308,7 +329,9 @@ def _answer(report, warnings=()):
     body = {
         "id": report.id, "organisation": organisation, "status": report.status, "version": report.version,
         "period": {"year": period.year, "quarter": period.quarter, "label": str(period), "open": period.is_open},
-        "submitted_at": report.submitted_at, "approved_at": report.approved_at, "note": report.note,
+        "submitted_at": report.submitted_at, "approved_at": report.approved_at,
+        "returned_at": report.returned_at if report.is_returned else None,
+        "return_reason": report.return_reason if report.is_returned else None, "note": report.note,
         "indicators": [{"code": i.code, "name": i.label, "unit": i.unit, "kind": i.kind} for i in indicators],
         "values": values, "rates": rates, "editable": refusal is None, "refusal": refusal,
         "warnings": list(warnings),

@@ -139,15 +139,17 @@ def _report(rng, unit, period, status, today, figures, codes):
         day = end + datetime.timedelta(days=rng.randint(1, DEADLINE_DAY - 1))
     day = min(day, today - datetime.timedelta(days=2))
     submitted = datetime.datetime.combine(day, datetime.time(rng.randint(7, 16), rng.randint(0, 59)))
-    approved, note = None, None
+    approved, returned, reason = None, None, None
     if status == "approved":
         approved = submitted + datetime.timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
         approved = min(approved, datetime.datetime.combine(today, datetime.time(7, 30)))
     if status == "returned":
-        # Reopened by the secretariat: a draft again, its first submission kept.
-        status, note = "draft", "Văn phòng Khối trả lại: đề nghị rà soát số đoàn viên giảm trong quý."
+        # Sent back by the secretariat: a draft again, no longer counted as sent.
+        status, returned, submitted = "draft", submitted + datetime.timedelta(days=1), None
+        reason = "Đề nghị rà soát số đoàn viên giảm trong quý."
     report = QuarterlyReport.create(organisation=unit, period=period, status=status,
-                                    submitted_at=submitted, approved_at=approved, note=note)
+                                    submitted_at=submitted, approved_at=approved,
+                                    returned_at=returned, return_reason=reason)
     ReportValue.insert_many(
         [{"report": report, "indicator": codes[code], "value": value}
          for code, value in figures.items() if code in codes]).execute()
