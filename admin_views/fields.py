@@ -34,10 +34,17 @@ class VietnameseDateField(fields.DateField):
         super().__init__(*args, **kwargs)
 
 
+INT32_MAX = 2_147_483_647
+
+
 class WholeNumberField(fields.IntegerField):
     """A non-negative whole number, written as users write it: 1.548 or 1548."""
 
     widget = fields.StringField.widget
+
+    def __init__(self, *args, maximum=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.maximum = maximum
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -49,6 +56,9 @@ class WholeNumberField(fields.IntegerField):
         if not re.fullmatch(r"\d{1,15}", raw):
             self.data = None
             raise ValueError("Phải là số nguyên không âm, ví dụ 1.548 hoặc 1548.")
+        if self.maximum is not None and int(raw) > self.maximum:
+            self.data = None
+            raise ValueError(f"Số quá lớn: tối đa {self.maximum:,}.".replace(",", "."))
         self.data = int(raw)
 
     def _value(self):
@@ -205,6 +215,18 @@ class PortalConverter(CustomModelConverter):
         self.converters[IntegerField] = self.handle_whole_number
         self.converters[BigIntegerField] = self.handle_whole_number
 
+    def convert(self, model, field, field_args):
+        info = super().convert(model, field, field_args)
+        unbound = info[1]  # (name, unbound field): a FieldInfo or a plain pair
+        if (unbound is not None and field.choices and not field.null
+                and all(value not in ("", None) for value, _label in field.choices)):
+            # wtf-peewee makes a column with a default optional, and WTForms'
+            # Optional clears the "not a valid choice" error: a forged empty
+            # value was saved as "". A closed list with no blank choice needs a value.
+            kept = [v for v in unbound.kwargs.get("validators") or () if not isinstance(v, validators.Optional)]
+            unbound.kwargs["validators"] = [*kept, validators.InputRequired()]
+        return info
+
     def handle_date(self, model, field, **kwargs):
         return field.name, VietnameseDateField(**kwargs)
 
@@ -212,6 +234,10 @@ class PortalConverter(CustomModelConverter):
         if field.choices:
             choices = [SelectChoice(value, label) for value, label in field.choices]
             return field.name, fields.SelectField(choices=choices, coerce=int, **kwargs)
+        if not isinstance(field, BigIntegerField):
+            # A plain integer column holds 32 bits on PostgreSQL: a larger number
+            # is refused here, in words, not by the database as a 500.
+            kwargs["maximum"] = INT32_MAX
         return field.name, WholeNumberField(**kwargs)
 
     def handle_foreign_key(self, model, field, **kwargs):

@@ -190,3 +190,36 @@ def test_the_organisation_import_names_a_taken_code_only_inside_the_section(logi
     assert "đã có tổ chức mã «PHUNU-IAGRAI»" in page
     assert "mã «NONGDAN» đã có trong hệ thống" in page
     assert "đã có tổ chức mã «NONGDAN»" not in page
+
+
+def test_a_number_too_large_for_its_column_is_refused_in_words(login):
+    """PostgreSQL's integer column holds 32 bits: a larger number was a 500 there."""
+    from models import Indicator
+
+    indicator = Indicator.select().order_by(Indicator.id).first()
+    client = login("admin")
+    url = f"/admin/indicator/edit/?id={indicator.id}"
+    form = edit_form(client, url)
+    form["position"] = "999.999.999.999.999"
+    response = client.post(url, data=form)
+    assert response.status_code == 200
+    assert "Số quá lớn: tối đa 2.147.483.647." in response.get_data(as_text=True)
+    assert Indicator.get_by_id(indicator.id).position == indicator.position
+    form["position"] = "2.147.483.647"
+    assert client.post(url, data=form).status_code == 302
+    assert Indicator.get_by_id(indicator.id).position == 2147483647
+
+
+def test_a_closed_list_refuses_an_empty_value(login):
+    """A forged empty status was saved as "" (a default made the select optional)."""
+    from models import ReportingPeriod
+
+    period = ReportingPeriod.create(year=2026, quarter=3)
+    client = login("admin")
+    url = f"/admin/reportingperiod/edit/?id={period.id}"
+    form = edit_form(client, url)
+    form["status"] = ""
+    response = client.post(url, data=form)
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc." in response.get_data(as_text=True)
+    assert ReportingPeriod.get_by_id(period.id).status == "open"
