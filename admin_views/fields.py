@@ -205,6 +205,18 @@ def attachment_link(view, context, model, name):
     return Markup(f'<a href="{escape(url_for("files.download", stored=stored))}">{escape(shown)}</a>')
 
 
+class OptionalWhenAbsent:
+    """Optional for a value not sent at all (the column's default applies), but
+    a value sent empty is checked like any other (a closed list refuses it)."""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form, field):
+        if not field.raw_data:
+            field.errors[:] = []
+            raise StopValidation()
+
+
 class PortalConverter(CustomModelConverter):
     def __init__(self, view, additional=None):
         super().__init__(view, additional)
@@ -221,10 +233,11 @@ class PortalConverter(CustomModelConverter):
         if (unbound is not None and field.choices and not field.null
                 and all(value not in ("", None) for value, _label in field.choices)):
             # wtf-peewee makes a column with a default optional, and WTForms'
-            # Optional clears the "not a valid choice" error: a forged empty
-            # value was saved as "". A closed list with no blank choice needs a value.
-            kept = [v for v in unbound.kwargs.get("validators") or () if not isinstance(v, validators.Optional)]
-            unbound.kwargs["validators"] = [*kept, validators.InputRequired()]
+            # Optional also clears the "not a valid choice" error: a forged empty
+            # value was saved as "". Absent still means the default; empty is refused.
+            unbound.kwargs["validators"] = [
+                OptionalWhenAbsent() if isinstance(v, validators.Optional) else v
+                for v in unbound.kwargs.get("validators") or ()]
         return info
 
     def handle_date(self, model, field, **kwargs):

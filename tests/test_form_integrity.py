@@ -221,5 +221,5 @@ def test_a_closed_list_refuses_an_empty_value(login):
     form["status"] = ""
     response = client.post(url, data=form)
     assert response.status_code == 200
-    assert "Trường này là bắt buộc." in response.get_data(as_text=True)
+    assert "Lựa chọn không hợp lệ." in response.get_data(as_text=True)
     assert ReportingPeriod.get_by_id(period.id).status == "open"
