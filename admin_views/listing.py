@@ -109,10 +109,16 @@ def narrow(view, query, search):
 def default_order(view):
     """The list's order when no heading was clicked, as get_list reads it:
     names by their sort key, the id last so that rows never swap places."""
-    order = collated(view.model, view._get_default_order() or [(view.model.id, True)])
-    last = order[-1][0]
-    if not (last is view.model.id or (isinstance(last, str) and last == "id")):
-        order = list(order) + [(view.model.id, order[-1][1])]
+    fields = view.model._meta.fields
+    order = [(fields.get(name, name) if isinstance(name, str) else name, descending)
+             for name, descending in view._get_default_order() or [(view.model.id, True)]]
+    return with_id(view.model, collated(view.model, order))
+
+
+def with_id(model, order):
+    """`order` ending with the id, so that equal keys never swap places between pages."""
+    if order[-1][0] is not model.id:
+        order = [*order, (model.id, order[-1][1])]
     return order
 
 

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from portal.api.problems import ApiError
-from portal.api.resources import _problems
+from portal.api.resources import problem_responses
 from portal.api.totals import TotalsArgs
 from portal.reporting import people
 from portal.reporting.totals import BadSelection
@@ -45,7 +45,7 @@ class PeopleReachedOut(Schema):
 @bp.get("/people-reached")
 @bp.arguments(TotalsArgs, location="query", as_kwargs=True)
 @bp.response(200, PeopleReachedOut)
-@_problems(bp, 400, 401, 403, 404)
+@problem_responses(bp, 400, 401, 403, 404)
 def people_reached(**_parsed):
     """Số người được tập hợp của đơn vị cha và từng đơn vị trực thuộc
 

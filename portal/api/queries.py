@@ -76,18 +76,6 @@ def personal_readable(view):
     return view.scope_field is not None and view.scope_field.model is view.model
 
 
-def default_order(view):
-    order = view._get_default_order() or [(view.model.id, True)]
-    return _with_id(view, listing.collated(view.model, [
-        (view.model._meta.fields[f] if isinstance(f, str) else f, desc) for f, desc in order]))
-
-
-def _with_id(view, order):
-    if order[-1][0] is not view.model.id:
-        order = list(order) + [(view.model.id, order[-1][1])]
-    return order
-
-
 class ListRequest:
     """One list request, read and checked."""
 
@@ -118,7 +106,7 @@ class ListRequest:
 
     def _order(self):
         if not self.sort:
-            return default_order(self.view)
+            return listing.default_order(self.view)
         descending = self.sort.startswith("-")
         name = self.sort[1:] if descending else self.sort
         field = self.resource.sortable.get(name)
@@ -126,7 +114,7 @@ class ListRequest:
             allowed = ", ".join(self.resource.sortable) or "không có"
             raise bad("invalid_sort", f"Không sắp xếp được theo “{name}”. Các cột sắp xếp được: {allowed}.")
         self._refuse_personal([name], "sắp xếp")
-        return _with_id(self.view, listing.collated(self.view.model, [(field, descending)]))
+        return listing.with_id(self.view.model, listing.collated(self.view.model, [(field, descending)]))
 
     def _filters(self, args):
         chosen = []

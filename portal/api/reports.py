@@ -25,10 +25,10 @@ from admin_views.report_entry import EntryGrid, field_name
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod
 from portal.api import writes
 from portal.api.problems import ApiError
-from portal.api.resources import ETAG_HEADER, IF_MATCH, MAX_ID, _problems
+from portal.api.resources import ETAG_HEADER, IF_MATCH, MAX_ID, problem_responses
 from portal.api.totals import Number, Unit
 from portal.reporting.arithmetic import ratio
-from portal.reporting.importer import _indicator_problem
+from portal.reporting.importer import indicator_problem
 
 bp = Blueprint("so-lieu-bao-cao", __name__, url_prefix="/api/v1/quarterly-reports",
                description="Số liệu báo cáo quý: đọc, nhập, gửi (cùng quy tắc với bảng nhập số liệu)")
@@ -103,7 +103,7 @@ class SendBackIn(Schema):
 
 def _on_a_version(view):
     """A step on an existing report: needs If-Match, answers the report's figures."""
-    view = _problems(bp, 401, 403, 404, 412, 422, 428)(view)
+    view = problem_responses(bp, 401, 403, 404, 412, 422, 428)(view)
     view = bp.doc(parameters=[IF_MATCH])(view)
     return bp.response(200, ReportFigures, headers=ETAG_HEADER)(view)
 
@@ -112,7 +112,7 @@ def _on_a_version(view):
 
 @bp.get("/<int:report_id>/figures")
 @bp.response(200, ReportFigures, headers=ETAG_HEADER)
-@_problems(bp, 401, 404)
+@problem_responses(bp, 401, 404)
 def read(report_id):
     """Số liệu của một báo cáo quý (ETag: phiên bản)"""
     return _answer(_report(report_id))
@@ -123,7 +123,7 @@ def read(report_id):
 @bp.put("/<int:report_id>/figures")
 @bp.arguments(FiguresIn)
 @_on_a_version
-@_problems(bp, 400, 415)
+@problem_responses(bp, 400, 415)
 def write(body, report_id):
     """Ghi số liệu của báo cáo (như «Lưu nháp» hoặc «Gửi báo cáo» trên bảng nhập số liệu)
 
@@ -154,7 +154,7 @@ def submit(report_id):
 @bp.arguments(NewReportIn)
 @bp.response(201, ReportFigures, headers=dict(ETAG_HEADER, Location={
     "description": "Địa chỉ số liệu của báo cáo mới", "schema": {"type": "string"}}))
-@_problems(bp, 400, 401, 403, 404, 409, 412, 415, 422)
+@problem_responses(bp, 400, 401, 403, 404, 409, 412, 415, 422)
 def create(body):
     """Lập báo cáo của một đơn vị cho một quý đang mở, với số liệu đầu tiên
 
@@ -194,7 +194,7 @@ def approve(report_id):
 @bp.post("/<int:report_id>/reopen")
 @bp.arguments(ReopenIn)
 @_on_a_version
-@_problems(bp, 400, 415)
+@problem_responses(bp, 400, 415)
 def reopen(body, report_id):
     """Mở lại báo cáo đã duyệt, với lý do (văn phòng Khối); báo cáo trở về bản nháp. Cần If-Match."""
     writes.body(request)
@@ -206,7 +206,7 @@ def reopen(body, report_id):
 @bp.post("/<int:report_id>/send-back")
 @bp.arguments(SendBackIn)
 @_on_a_version
-@_problems(bp, 400, 415)
+@problem_responses(bp, 400, 415)
 def send_back(body, report_id):
     """Trả lại báo cáo đã gửi cho đơn vị sửa, với lý do (văn phòng Khối); báo cáo trở về
     bản nháp, không còn tính là đã gửi. Cần If-Match."""
@@ -273,7 +273,7 @@ def _formdata(organisation, period, body):
         if indicator is None:
             item = {"indicator_code": code, "year": period.year, "quarter": period.quarter}
             found = Indicator.get_or_none(Indicator.code == code)
-            errors[code] = [_indicator_problem(item, found, organisation)
+            errors[code] = [indicator_problem(item, found, organisation)
                             or f"«{code}» không có trong bảng nhập số liệu của đơn vị quý này"]
         elif value is None:
             continue

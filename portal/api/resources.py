@@ -131,7 +131,7 @@ def _json(data, status=200):
         json.dumps(data, ensure_ascii=False, default=str), status=status, mimetype="application/json")
 
 
-def _problems(blp, *statuses):
+def problem_responses(blp, *statuses):
     def decorate(function):
         for status in statuses:
             function = blp.alt_response(status, schema=Problem, content_type=PROBLEM,
@@ -170,7 +170,7 @@ def blueprint(resource):
     @blp.doc(operationId=f"list-{name}", summary=f"Danh sách: {title}",
              parameters=queries.parameters(resource))
     @blp.response(200, resource.page)
-    @_problems(blp, 400, 401, 403)
+    @problem_responses(blp, 400, 401, 403)
     def list_rows():
         resource.require("read")
         listing = queries.ListRequest(resource, request.args)
@@ -184,7 +184,7 @@ def blueprint(resource):
     @blp.route("/<int:id>", methods=["GET"], endpoint="read")
     @blp.doc(operationId=f"read-{name}", summary=f"Một bản ghi: {title}")
     @blp.response(200, resource.record, headers=ETAG_HEADER)
-    @_problems(blp, 401, 403, 404)
+    @problem_responses(blp, 401, 403, 404)
     def read_row(id):
         resource.require("read")
         return resource.read(resource.one(id))
@@ -194,7 +194,7 @@ def blueprint(resource):
         @blp.doc(operationId=f"create-{name}", summary=f"Thêm: {title}", requestBody=_body(resource.input))
         @blp.response(201, resource.record, headers=dict(ETAG_HEADER, Location={
             "description": "Địa chỉ của bản ghi mới", "schema": {"type": "string"}}))
-        @_problems(blp, 400, 401, 403, 415, 422)
+        @problem_responses(blp, 400, 401, 403, 415, 422)
         def create_row():
             resource.require("create")
             model = writes.create(view, writes.body(request))
@@ -210,7 +210,7 @@ def blueprint(resource):
         @blp.route("/<int:id>", methods=["DELETE"], endpoint="delete")
         @blp.doc(operationId=f"delete-{name}", summary=f"Xoá: {title}", parameters=[IF_MATCH])
         @blp.response(204)
-        @_problems(blp, 401, 403, 404, 409, 412, 428)
+        @problem_responses(blp, 401, 403, 404, 409, 412, 428)
         def delete_row(id):
             resource.require("delete")
             model = resource.one(id)
@@ -229,7 +229,7 @@ def _register_update(blp, resource, method, schema, partial):
     @blp.doc(operationId=f"{method.lower()}-{name}", summary=f"{verb}: {view.name}",
              parameters=[IF_MATCH], requestBody=_body(schema))
     @blp.response(200, resource.record, headers=ETAG_HEADER)
-    @_problems(blp, 400, 401, 403, 404, 412, 415, 422, 428)
+    @problem_responses(blp, 400, 401, 403, 404, 412, 415, 422, 428)
     def update_row(id):
         resource.require("edit")
         model = resource.one(id)

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields
 
 from models import Indicator, QuarterlyReport, ReportingPeriod
 from portal.api.problems import ApiError
-from portal.api.resources import _problems
+from portal.api.resources import problem_responses
 from portal.reporting import formatting
 from portal.reporting.arithmetic import comparison_spans
 from portal.reporting.totals import MODES, BadSelection, build
@@ -134,7 +134,7 @@ class TotalsArgs(Schema):
 @bp.get("/totals")
 @bp.arguments(TotalsArgs, location="query", as_kwargs=True)
 @bp.response(200, TotalsOut)
-@_problems(bp, 400, 401, 403, 404)
+@problem_responses(bp, 400, 401, 403, 404)
 def totals(**_parsed):
     """Tổng hợp số liệu giao ban của một kỳ: mỗi đơn vị trực thuộc một dòng, dòng tổng
 

@@ -94,7 +94,7 @@ def check(records, scope=None, today=None, role="admin", approve=False):
             problems.append(Problem(line, "org_code", rules.unit_problem(org)))
             org = None
         indicator = indicators.get(item["indicator_code"].lower()) if item["indicator_code"] else None
-        reason = _indicator_problem(item, indicator, org)
+        reason = indicator_problem(item, indicator, org)
         if reason:
             problems.append(Problem(line, "indicator_code", reason))
             indicator = None
@@ -176,7 +176,7 @@ def _organisations(codes, scope):
     return {o.code.upper(): o for o in query}
 
 
-def _indicator_problem(item, indicator, org):
+def indicator_problem(item, indicator, org):
     code = item["indicator_code"]
     if not code:
         return None
