@@ -6,6 +6,7 @@ from models.campaign import Campaign, CampaignParticipant, CampaignResult
 from models.directive import Directive, DirectiveAssignment, ImplementationReport
 from models.geography import AdministrativeUnit, Village
 from models.job import Job
+from models.meeting import Meeting, MeetingUnit, Task, TaskAssignment, TaskUpdate
 from models.member import Member
 from models.notification import Notification
 from models.organisation import Organisation, OrganisationChange
@@ -21,6 +22,7 @@ ALL_MODELS = [
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
     AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue, Job,
     ApiToken, Webhook, WebhookDelivery, WebhookAttempt, Notification,
+    Meeting, MeetingUnit, Task, TaskAssignment, TaskUpdate,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

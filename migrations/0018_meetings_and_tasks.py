@@ -1,0 +1,96 @@
+"""The giao ban meeting (with the figures frozen at it) and the tasks it assigns."""
+from peewee import *
+import datetime
+
+
+def up(migrator, db):
+    class User(Model):
+        class Meta:
+            database = db
+            table_name = 'portal_user'
+
+    class Organisation(Model):
+        class Meta:
+            database = db
+            table_name = 'organisation'
+
+    class Meeting(Model):
+        version = IntegerField(default=1)
+        search_text = TextField(default='')
+        year = IntegerField()
+        quarter = IntegerField()
+        title = CharField(max_length=255)
+        held_on = DateField()
+        place = CharField(max_length=255, default='')
+        chair = CharField(max_length=255, default='')
+        attendees = TextField(default='')
+        agenda = TextField(default='')
+        assessment = TextField(default='')
+        conclusions = TextField(default='')
+        report_number = CharField(max_length=50, default='')
+        notice_number = CharField(max_length=50, default='')
+        frozen_at = DateTimeField(null=True)
+        frozen_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        snapshot = TextField(null=True)
+
+        class Meta:
+            database = db
+            table_name = 'meeting'
+            indexes = ((('year', 'quarter'), True),)
+
+    class MeetingUnit(Model):
+        meeting = ForeignKeyField(Meeting, on_delete='CASCADE')
+        organisation = ForeignKeyField(Organisation, on_delete='RESTRICT')
+
+        class Meta:
+            database = db
+            table_name = 'meeting_unit'
+            indexes = ((('meeting', 'organisation'), True),)
+
+    class Task(Model):
+        version = IntegerField(default=1)
+        search_text = TextField(default='')
+        meeting = ForeignKeyField(Meeting, on_delete='RESTRICT')
+        position = IntegerField(default=0)
+        title = TextField()
+        deadline = DateField()
+
+        class Meta:
+            database = db
+            table_name = 'task'
+            indexes = ((('meeting', 'position'), False), (('deadline',), False))
+
+    class TaskAssignment(Model):
+        version = IntegerField(default=1)
+        task = ForeignKeyField(Task, on_delete='RESTRICT')
+        organisation = ForeignKeyField(Organisation, on_delete='RESTRICT')
+        status = CharField(max_length=12, default='not_started')
+        note = TextField(default='')
+        attachment = CharField(max_length=255, null=True)
+        updated_at = DateTimeField(null=True)
+
+        class Meta:
+            database = db
+            table_name = 'task_assignment'
+            indexes = ((('task', 'organisation'), True), (('organisation', 'status'), False))
+
+    class TaskUpdate(Model):
+        assignment = ForeignKeyField(TaskAssignment, on_delete='RESTRICT')
+        organisation = ForeignKeyField(Organisation, on_delete='RESTRICT')
+        status = CharField(max_length=12)
+        note = TextField(default='')
+        attachment = CharField(max_length=255, null=True)
+        author = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        created_at = DateTimeField(default=datetime.datetime.now)
+
+        class Meta:
+            database = db
+            table_name = 'task_update'
+            indexes = ((('assignment', 'created_at'), False),)
+
+    db.create_tables([Meeting, MeetingUnit, Task, TaskAssignment, TaskUpdate])
+
+
+def down(migrator, db):
+    for table in ('task_update', 'task_assignment', 'task', 'meeting_unit', 'meeting'):
+        migrator.migrate(migrator.drop_table(table))
