@@ -200,8 +200,12 @@ def test_libreoffice_prints_the_report_with_every_figure(seed, runner, tmp_path)
     pdf = tmp_path / "meeting-report.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"Page size: +595\.\d+ x 841\.\d+ pts \(A4\)", info), info
-    printed = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                                      text=True).stdout.split())
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                           text=True).stdout.split("\f")
+    printed = " ".join(" ".join(pages).split())
+    # The signature never stands alone: the body's last paragraph turns the page with it.
+    signed = " ".join(next(page for page in pages if "TM. BAN THƯỜNG TRỰC" in page).split())
+    assert "Nơi nhận:" in signed and "thời hạn: 31/08/2019)." in signed
     for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                   "Gia Lai, ngày 15 tháng 7 năm 2019", "2.407", "1.548", "120 lượt đi cơ sở", "77,9%",
                   "223.470", "Nơi nhận:", "TM. BAN THƯỜNG TRỰC"):

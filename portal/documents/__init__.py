@@ -1,4 +1,3 @@
-"""The meeting's Word documents: the quarter's report and the conclusion notice."""
-from portal.documents.render import document, for_quarter
-
-__all__ = ["document", "for_quarter"]
+"""The meeting's Word documents: the quarter's report and the conclusion notice
+(render.py), their editable texts (texts.py), the figures they state
+(figures.py, context.py), their pages (views.py) and commands (cli.py)."""

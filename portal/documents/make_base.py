@@ -9,7 +9,7 @@ the signature bottom right. The fields are docxtpl (Jinja) tags filled by
 portal/documents/render.py.
 
 Checked in with its output so the template is reproducible:
-    .venv/bin/python -m portal.documents.make_base
+    .venv/bin/python portal/documents/make_base.py
 (tests/test_documents.py checks that the shipped file is what this writes).
 """
 import pathlib
@@ -125,6 +125,9 @@ def build(path=BASE):
     kind = _style(document, "Document kind", 14, bold=True, align=centre, before=18)
     summary = _style(document, "Document summary", 14, bold=True, align=centre)
     body = _style(document, "Body", 14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=Cm(1.27), after=6)
+    # The body's last paragraph goes with the signature when that turns the page.
+    last = _style(document, "Body last", 14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=Cm(1.27), after=6)
+    last.paragraph_format.keep_with_next = True
     heading = _style(document, "Body heading", 14, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                      indent=Cm(1.27), after=6)
     recipients_title = _style(document, "Recipients title", 12, bold=True, italic=True, before=12)
@@ -154,12 +157,18 @@ def build(path=BASE):
     document.add_paragraph("{%p for paragraph in body %}", style=body)
     document.add_paragraph("{%p if paragraph.heading %}", style=body)
     document.add_paragraph("{{ paragraph.text }}", style=heading)
+    document.add_paragraph("{%p elif paragraph.last %}", style=body)
+    document.add_paragraph("{{ paragraph.text }}", style=last)
     document.add_paragraph("{%p else %}", style=body)
     document.add_paragraph("{{ paragraph.text }}", style=body)
     document.add_paragraph("{%p endif %}", style=body)
     document.add_paragraph("{%p endfor %}", style=body)
 
     closing = _two_columns(document, 1)
+    # The recipients and the signature move to the next page together, never
+    # leaving the signer's name alone on a page.
+    row_properties = closing.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))
     left, right = closing.rows[0].cells
     _cell_paragraph(left, "Nơi nhận:", recipients_title, first=True)
     _cell_paragraph(left, "{%p for line in recipients %}", recipient)
@@ -172,6 +181,10 @@ def build(path=BASE):
     for _ in range(4):
         right.add_paragraph(style=signer_title)
     _cell_paragraph(right, "{{ signer_name }}", signer_name)
+    # A document must end in a paragraph; a full-size one after the closing
+    # table can spill onto a page of its own.
+    end = document.add_paragraph(style=_style(document, "End", 1))
+    end.paragraph_format.line_spacing = Pt(1)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))

@@ -29,7 +29,9 @@ def paragraphs(rendered):
     result = []
     for line in texts.lines(rendered):
         heading = line.startswith("# ")
-        result.append({"heading": heading, "text": line[2:].strip() if heading else line})
+        result.append({"heading": heading, "text": line[2:].strip() if heading else line, "last": False})
+    if result:
+        result[-1]["last"] = True
     return result
 
 

@@ -37,13 +37,13 @@ của Khối Mặt trận Tổ quốc và các tổ chức chính trị - xã h�
 REPORT_BODY = """Thực hiện chương trình công tác năm {{ year }}, trong {{ quarter_name }} các đơn vị trong Khối Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh {{ province }} đã tập trung triển khai các nhiệm vụ trọng tâm; kết quả cụ thể như sau:
 # I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ {{ quarter_name|upper }}
 # 1. Công tác xây dựng tổ chức, phát triển đoàn viên, hội viên
-Các đơn vị đã phát triển mới {{ f.members_new.text }} đoàn viên, hội viên{% if f.members_new.compare %} ({{ f.members_new.compare }}){% endif %}{% if f.party_introduced.value is not none %}; phối hợp giới thiệu {{ f.party_introduced.text }} quần chúng ưu tú cho Đảng xem xét, kết nạp{% endif %}{% if f.party_admitted.value is not none %}; kết nạp {{ f.party_admitted.text }} đảng viên mới{% endif %}.{% if units_with.members_new %} Trong đó: {% for u in units_with.members_new %}{{ u.name }} {{ u.f.members_new.text }}{{ "; " if not loop.last else "." }}{% endfor %}{% endif %}
-{% if f.members_total.value is not none %}Tổng số đoàn viên, hội viên của các đơn vị đến cuối quý là {{ f.members_total.text }}{% if f.coverage_rate.value is not none %}, tỷ lệ tập hợp đạt {{ f.coverage_rate.text }}{% if f.coverage_rate.compare %} ({{ f.coverage_rate.compare }}){% endif %}{% endif %}{% if f.members_left.value is not none %}; giảm {{ f.members_left.text }} đoàn viên, hội viên do thôi sinh hoạt, chuyển đi, từ trần{% endif %}.{% endif %}
-{% if f.branches.value is not none %}Toàn Khối có {{ f.branches.text }} chi hội, chi đoàn, công đoàn cơ sở{% if f.groups.value is not none %} và {{ f.groups.text }} tổ hội{% endif %}.{% endif %}
+Các đơn vị đã phát triển mới {{ f.members_new.text }} đoàn viên, hội viên{% if f.members_new.compare %} ({{ f.members_new.compare }}){% endif %}{% if f.party_introduced.value %}; phối hợp giới thiệu {{ f.party_introduced.text }} quần chúng ưu tú cho Đảng xem xét, kết nạp{% endif %}{% if f.party_admitted.value %}; kết nạp {{ f.party_admitted.text }} đảng viên mới{% endif %}.{% if units_with.members_new %} Trong đó: {% for u in units_with.members_new %}{{ u.name }} {{ u.f.members_new.text }}{{ "; " if not loop.last else "." }}{% endfor %}{% endif %}
+{% if f.members_total.value %}Tổng số đoàn viên, hội viên của các đơn vị đến cuối quý là {{ f.members_total.text }}{% if f.coverage_rate.value %}, tỷ lệ tập hợp đạt {{ f.coverage_rate.text }}{% if f.coverage_rate.compare %} ({{ f.coverage_rate.compare }}){% endif %}{% endif %}{% if f.members_left.value %}; giảm {{ f.members_left.text }} đoàn viên, hội viên do thôi sinh hoạt, chuyển đi, từ trần{% endif %}.{% endif %}
+{% if f.branches.value %}Toàn Khối có {{ f.branches.text }} chi hội, chi đoàn, công đoàn cơ sở{% if f.groups.value %} và {{ f.groups.text }} tổ hội{% endif %}.{% endif %}
 # 2. Công tác tuyên truyền, tập huấn và đi cơ sở
-{% if f.field_visits.value is not none %}Các đơn vị đã tổ chức {{ f.field_visits.text }} lượt đi cơ sở{% if f.field_visits.compare %} ({{ f.field_visits.compare }}){% endif %}{% if f.training_courses.value is not none %}; mở {{ f.training_courses.text }} lớp tập huấn với {{ f.training_participants.text }} lượt người tham gia{% endif %}{% if f.propaganda_sessions.value is not none %}; tổ chức {{ f.propaganda_sessions.text }} buổi tuyên truyền với {{ f.propaganda_attendance.text }} lượt người dự{% endif %}.{% endif %}
+{% if f.field_visits.value %}Các đơn vị đã tổ chức {{ f.field_visits.text }} lượt đi cơ sở{% if f.field_visits.compare %} ({{ f.field_visits.compare }}){% endif %}{% if f.training_courses.value %}; mở {{ f.training_courses.text }} lớp tập huấn với {{ f.training_participants.text }} lượt người tham gia{% endif %}{% if f.propaganda_sessions.value %}; tổ chức {{ f.propaganda_sessions.text }} buổi tuyên truyền với {{ f.propaganda_attendance.text }} lượt người dự{% endif %}.{% endif %}
 # 3. Các phong trào thi đua, cuộc vận động và công tác kết nghĩa
-{% if f.funds_mobilised.value is not none %}Các đơn vị đã vận động được {{ f.funds_mobilised.text }} đồng{% if f.houses_built.value is not none %}, xây mới {{ f.houses_built.text }} nhà{% endif %}{% if f.houses_repaired.value is not none %}, sửa chữa {{ f.houses_repaired.text }} nhà{% endif %}{% if f.models_established.value is not none %}, thành lập mới {{ f.models_established.text }} mô hình{% endif %}.{% endif %}
+{% if f.funds_mobilised.value %}Các đơn vị đã vận động được {{ f.funds_mobilised.text }} đồng{% if f.houses_built.value %}, xây mới {{ f.houses_built.text }} nhà{% endif %}{% if f.houses_repaired.value %}, sửa chữa {{ f.houses_repaired.text }} nhà{% endif %}{% if f.models_established.value %}, thành lập mới {{ f.models_established.text }} mô hình{% endif %}.{% endif %}
 Có {{ twinning.active_units }}/{{ twinning.units }} đơn vị trong Khối thực hiện công tác kết nghĩa{% if twinning.villages %} với {{ twinning.villages }} thôn, làng{% endif %}{% if twinning.activities %}; trong quý tổ chức {{ twinning.activities }} hoạt động, hỗ trợ {{ twinning.support }} đồng{% endif %}.
 # II. NHIỆM VỤ TRỌNG TÂM {{ next_quarter_name|upper }}
 {% for t in tasks %}
@@ -141,7 +141,9 @@ def render(key, context, source=None):
     except TemplateError as error:
         raise TextProblem(describe(text, error)) from None
     except (ArithmeticError, TypeError, ValueError, LookupError) as error:
-        raise TextProblem(f"Mẫu «{text.label}» lỗi khi tính: {error}.") from None
+        line = _render_line(error)
+        where = f" ở dòng {line}" if line else ""
+        raise TextProblem(f"Mẫu «{text.label}» có lỗi{where} khi tính: {error}.") from None
 
 
 def lines(rendered):
@@ -166,10 +168,14 @@ _MESSAGES = [
     (r"^'([^']+)' is undefined$", "không có biến «{0}»"),
     (r"^'[^']+' has no attribute '([^']+)'$", "không có mục «{0}»"),
     (r"^'[^']+ object' has no attribute '([^']+)'$", "không có mục «{0}»"),
-    (r"^Unexpected end of template\. Jinja was looking for the following tags: (.*?)\. .*$",
-     "mẫu kết thúc mà còn thiếu thẻ đóng ({0})"),
+    (r"^Unexpected end of template\. Jinja was looking for the following tags: .*?"
+     r"The innermost block that needs to be closed is '(\w+)'\.?$",
+     "mẫu kết thúc mà thẻ «{{% {0} %}}» chưa được đóng (thiếu «{{% end{0} %}}»)"),
     (r"^Unexpected end of template.*$", "mẫu kết thúc khi một thẻ còn chưa đóng"),
     (r"^unexpected end of template.*$", "mẫu kết thúc khi một thẻ còn chưa đóng"),
+    (r"^Encountered unknown tag '(\w+)'\. You probably made a nesting mistake\..*"
+     r"The innermost block that needs to be closed is '(\w+)'\.?$",
+     "thẻ «{{% {0} %}}» đặt sai chỗ: thẻ «{{% {1} %}}» bên trong còn chưa đóng"),
     (r"^Encountered unknown tag '([^']+)'\..*$", "thẻ «{0}» không hợp lệ hoặc đặt sai chỗ"),
     (r"^unexpected '(.+)'$", "ký tự «{0}» không đúng chỗ"),
     (r"^expected token '([^']+)', got '([^']+)'$", "cần «{0}» nhưng gặp «{1}»"),

@@ -110,11 +110,12 @@ class DocumentTextsView(SignedInPage, BaseView):
         if source != old:
             with db.atomic():
                 row = Setting.get_or_none(Setting.key == text.key)
+                action = "update" if row is not None else "create"
                 if row is None:
                     row = Setting.create(key=text.key, value=source)
                 else:
                     Setting.update(value=source).where(Setting.id == row.id).execute()
-                auditing.record("update", row, table="setting", changes={text.key: [old, source]})
+                auditing.record(action, row, table="setting", changes={text.key: [old, source]})
         flash(f"Đã lưu mẫu «{text.label}».", "success")
         return redirect(url_for(".index") + f"#{text.key}")
 
