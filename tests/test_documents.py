@@ -222,3 +222,15 @@ def test_a_document_for_a_confined_reader_holds_its_own_units_figures_only(seed)
     assert "phát triển mới 1.548 đoàn viên, hội viên (tăng 348 so với quý trước)" in words
     assert "2.407" not in words and "Hội Nông dân tỉnh" not in words and "111" not in words
     assert "Có 0/1 đơn vị" in words
+
+
+def test_the_previous_quarter_is_compared_as_its_meeting_read_it(seed, runner, tmp_path):
+    """Figures said at a meeting are on the record: Q1's frozen 2.000 new members,
+    though Q1's reports now add up to 1.500."""
+    snapshot = {"taken_at": "2019-04-15T09:00:00", "label": "Quý I/2019", "year": 2019, "quarter": 1,
+                "parent": {"id": context.quarter_data.bloc_root().id, "code": "KHOI", "name": "Khối"},
+                "indicators": [], "rows": [], "total": {"members_new": 2000}, "reports": {}}
+    Meeting.create(year=2019, quarter=1, title="Giao ban quý I/2019", held_on=datetime.date(2019, 4, 15),
+                   snapshot=json.dumps(snapshot), frozen_at=datetime.datetime(2019, 4, 15, 9))
+    _, path = export(runner, "meeting-report", tmp_path)
+    assert "phát triển mới 2.407 đoàn viên, hội viên (tăng 407 so với quý trước)" in text(read(path.read_bytes()))

@@ -92,7 +92,7 @@ def build(year, quarter, meeting=None, root=None):
     """The context of (year, quarter), for a user confined to `root` (None: all).
     Raises quarter_data.NoFigures when there is neither a meeting nor a figure."""
     numbers = quarter_data.quarter_figures(year, quarter, meeting, root)
-    if numbers is None and meeting is None:
+    if not numbers.has_data and meeting is None:
         raise quarter_data.NoFigures(
             f"Chưa có hội nghị giao ban và chưa có số liệu báo cáo đã gửi của {quarter_label(year, quarter)}.")
     scope_ids = Organisation.subtree_ids(root) if root is not None else None
@@ -100,11 +100,7 @@ def build(year, quarter, meeting=None, root=None):
 
 
 def assemble(year, quarter, numbers, meeting, tasks):
-    indicators = numbers.indicators if numbers else [
-        (i.code, i.label, i.unit, i.kind) for i in Indicator.select()]
-    total = numbers.total if numbers else {}
-    previous = numbers.previous if numbers else {}
-    rows = numbers.rows if numbers else []
+    indicators, total, previous, rows = numbers.indicators, numbers.total, numbers.previous, numbers.rows
     units = [{"name": row["name"], "code": row["code"],
               "f": quarter_data.figure_entries(indicators, row.get("values") or {})} for row in rows]
     following = next_quarter(year, quarter)
@@ -116,16 +112,11 @@ def assemble(year, quarter, numbers, meeting, tasks):
         "f": quarter_data.figure_entries(indicators, total, previous),
         "units": units,
         "units_with": {code: [u for u in units if u["f"][code]["value"]] for code, *_ in indicators},
-        "twinning": _twinning(numbers.twinning if numbers else None, len(units)),
+        "twinning": dict(numbers.twinning, support=formatting.number(numbers.twinning.get("support") or 0)),
         "tasks": tasks,
         "meeting": meeting,
-        "frozen": bool(numbers and numbers.frozen),
+        "frozen": numbers.frozen,
     }
-
-
-def _twinning(panel, units):
-    panel = panel or {"active_units": 0, "units": units, "villages": 0, "activities": 0, "support": 0}
-    return dict(panel, support=formatting.number(panel.get("support") or 0))
 
 
 def latest_meeting():

@@ -7,7 +7,7 @@ unit gets exactly what that user's totals page shows (the unit's own figure,
 its children as rows), never the bloc's.
 """
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from models import Indicator, Meeting, Organisation
 from portal.reporting import formatting, panels
@@ -30,7 +30,8 @@ class QuarterFigures:
     twinning: dict
     frozen: bool = False
     taken_at: str = ""
-    units_shown: list = field(default_factory=list)
+    # Some report counts in the quarter (or the meeting froze its figures).
+    has_data: bool = True
 
 
 def bloc_root():
@@ -60,33 +61,35 @@ def _frozen_part(snapshot, parent):
 
 
 def quarter_figures(year, quarter, meeting=None, root=None):
-    """The figures of (year, quarter) for a user confined to `root` (None: the bloc)."""
+    """The figures of (year, quarter) for a user confined to `root` (None: the bloc);
+    `has_data` says whether any report counts."""
     parent = root or bloc_root()
     totals = build(Selection(parent, "quarter", [(year, quarter)]))
-    frozen = _frozen_part(snapshot_of(meeting), parent)
+    snapshot = snapshot_of(meeting)
+    frozen = _frozen_part(snapshot, parent)
     # The previous quarter as its own meeting read it, if that one was frozen.
     earlier = Meeting.get_or_none(Meeting.year == (year if quarter > 1 else year - 1),
                                   Meeting.quarter == (quarter - 1 if quarter > 1 else 4))
     frozen_before = _frozen_part(snapshot_of(earlier), parent)
     previous = frozen_before[0] if frozen_before else dict(totals.previous_total.values)
-    indicators = [(i.code, i.label, i.unit, i.kind) for i in Indicator.select().order_by(Indicator.position, Indicator.id)]
+    # Every indicator ever defined, retired ones too: a text naming one still renders.
+    indicators = [(i.code, i.label, i.unit, i.kind)
+                  for i in Indicator.select().order_by(Indicator.position, Indicator.id)]
     if frozen is not None:
         total, rows = frozen
-        snapshot = snapshot_of(meeting)
         known = {code for code, *_ in indicators}
         indicators += [(i["code"], i.get("label", i["code"]), i.get("unit", ""), i.get("kind", "flow"))
                        for i in snapshot.get("indicators") or [] if i.get("code") not in known]
         taken_at = snapshot.get("taken_at", "")
     else:
-        if not totals.total.has_data:
-            return None
         total = dict(totals.total.values)
         rows = [{"organisation_id": u.id, "code": u.code, "name": u.name,
                  "values": dict(totals.rows[u.id].values)} for u in totals.units]
         taken_at = ""
     return QuarterFigures(parent, indicators, total, previous, rows,
                           panels.twinning(totals.units, [(year, quarter)]),
-                          frozen=frozen is not None, taken_at=taken_at)
+                          frozen=frozen is not None, taken_at=taken_at,
+                          has_data=frozen is not None or totals.total.has_data)
 
 
 def shown(kind, value):

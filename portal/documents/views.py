@@ -77,9 +77,9 @@ class DocumentTextsView(SignedInPage, BaseView):
         """The page; `edited`: {key: source} shown instead of the stored text
         (a refused save keeps what the user typed)."""
         edited = edited or {}
-        latest, meeting = _preview_context()
-        shown, from_sample = None, False
+        shown, from_sample, meeting = None, False, None
         if preview_of is not None:
+            latest, meeting = _preview_context()
             kind = _kind(preview_of)
             values = _values(kind, latest, meeting)
             from_sample = values is not latest
