@@ -25,12 +25,17 @@ browser:
 	  else echo "Browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; }
 
 # Optional: LibreOffice recalculates and prints the giao ban workbook in
-# tests/test_libreoffice.py, poppler-utils reads the PDF (skipped without them). CI installs them.
+# tests/test_libreoffice.py and prints the meeting's Word documents in
+# tests/test_documents.py (Writer; Liberation 2 has the Vietnamese glyphs that
+# stand in for Times New Roman); poppler-utils reads the PDFs (skipped without
+# them). CI installs them.
+OFFICE_PACKAGES = libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation2 poppler-utils
 office:
-	@{ command -v soffice && command -v pdftotext; } >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui poppler-utils; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui poppler-utils; \
-	  else echo "The LibreOffice check needs libreoffice-calc-nogui poppler-utils" >&2; exit 1; fi; }
+	@{ command -v soffice && command -v pdftotext && test -e /usr/lib/libreoffice/share/registry/writer.xcd \
+	   && test -d /usr/share/fonts/truetype/liberation2; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES); \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES); \
+	  else echo "The LibreOffice checks need $(OFFICE_PACKAGES)" >&2; exit 1; fi; }
 
 run: install
 	$(BIN)/flask --app wsgi db upgrade

@@ -16,6 +16,11 @@ class SettingView(PortalModelView):
     column_formatters = {"key": lambda view, context, model, name: LABELS.get(model.key, model.key)}
     form_columns = ("value",)
 
+    def get_query(self):
+        # The documents' texts ("doc_…") are edited, checked and previewed on
+        # their own page (Hội nghị giao ban → Mẫu văn bản), never here unchecked.
+        return super().get_query().where(~self.model.key.startswith("doc_"))
+
     def on_model_change(self, form, model, is_created):
         if not (model.value or "").strip():
             raise ValidationError("Giá trị không được để trống.")

@@ -14,6 +14,7 @@ from models import (
 from portal import home
 from portal.account import AccountView
 from portal.api_keys_view import ApiKeysView
+from portal.documents.views import DocumentTextsView, MeetingDocumentsView
 from portal.excel import import_view
 from portal.headers import csp_nonce
 from portal.reporting.dashboard import DashboardView
@@ -90,6 +91,11 @@ def build_admin(app):
                                               url=f"/admin/import-{slug}", category=IMPORTS))
     admin.add_view(ReportImportView(name="Nhập số liệu báo cáo từ tệp", endpoint="import_reports",
                                     url="/admin/import-reports", category=IMPORTS))
+    # The meeting's Word documents: their editable texts, and the downloads (no menu entry).
+    admin.add_view(DocumentTextsView(name="Mẫu văn bản", endpoint="document_texts", url="/admin/document-texts",
+                                     category="Hội nghị giao ban"))
+    admin.add_view(MeetingDocumentsView(name="Văn bản hội nghị", endpoint="meeting_documents",
+                                        url="/admin/meeting-documents"))
     admin.add_view(AccountView(name="Đổi mật khẩu", endpoint="account", url="/admin/account"))
     admin.add_view(ApiKeysView(name="Khóa API", endpoint="api_keys", url="/admin/api-keys"))
     admin.add_view(JobsView(name="Tác vụ nền", endpoint="jobs", url="/admin/jobs"))

@@ -297,6 +297,9 @@ def init_app(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(import_cli)
+    from portal.documents.cli import conclusion_notice, meeting_report
+    for command in (meeting_report, conclusion_notice):
+        export_cli.add_command(command)
     app.cli.add_command(export_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(generate)
