@@ -105,10 +105,10 @@ def _open(path):
     try:
         return tarfile.open(path, "r:")
     except FileNotFoundError:
-        raise RestoreRefused(f"Không có tệp {path} (file not found).") from None
+        raise RestoreRefused(f"Không có tệp {path} (file not found); chưa thay đổi gì.") from None
     except (tarfile.TarError, OSError) as error:
         raise RestoreRefused(f"Tệp {path} không phải tệp sao lưu của cổng thông tin hoặc đã hỏng "
-                             f"(not a backup archive: {error}).") from None
+                             f"(not a backup archive: {error}); chưa thay đổi gì.") from None
 
 
 def read_manifest(tar, path):
@@ -117,12 +117,12 @@ def read_manifest(tar, path):
         manifest = json.loads(tar.extractfile(member).read())
     except (KeyError, ValueError, tarfile.TarError, OSError, AttributeError):
         raise RestoreRefused(f"Tệp {path} không có bản kê (manifest.json) đọc được: không phải tệp sao lưu "
-                             "hoàn chỉnh của cổng thông tin (no readable manifest).") from None
+                             "hoàn chỉnh của cổng thông tin (no readable manifest); chưa thay đổi gì.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise RestoreRefused(f"Tệp {path} không phải tệp sao lưu của cổng thông tin (unknown format).")
+        raise RestoreRefused(f"Tệp {path} không phải tệp sao lưu của cổng thông tin (unknown format); chưa thay đổi gì.")
     if manifest.get("version") != VERSION:
         raise RestoreRefused(f"Tệp sao lưu theo định dạng phiên bản {manifest.get('version')}; phiên bản này "
-                             f"của cổng thông tin chỉ đọc định dạng {VERSION}.")
+                             f"của cổng thông tin chỉ đọc định dạng {VERSION}; chưa thay đổi gì.")
     return manifest
 
 
@@ -138,7 +138,7 @@ def verify(path):
                     continue
                 if not member.isreg() or not _allowed(member.name) or member.name not in expected \
                         or member.name in seen:
-                    raise RestoreRefused(f"Tệp sao lưu chứa mục lạ {member.name!r}; không dùng tệp này.")
+                    raise RestoreRefused(f"Tệp sao lưu chứa mục lạ {member.name!r}; không dùng tệp này, chưa thay đổi gì.")
                 seen.add(member.name)
                 digest = hashlib.sha256()
                 stream = tar.extractfile(member)
@@ -165,7 +165,7 @@ def extract(path, manifest, staging):
             if member.name == MANIFEST:
                 continue
             if not _allowed(member.name) or member.name not in manifest["files"]:
-                raise RestoreRefused(f"Tệp sao lưu chứa mục lạ {member.name!r}; không dùng tệp này.")
+                raise RestoreRefused(f"Tệp sao lưu chứa mục lạ {member.name!r}; không dùng tệp này, chưa thay đổi gì.")
             target = os.path.join(staging, *member.name.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             digest = hashlib.sha256()

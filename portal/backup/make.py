@@ -61,14 +61,14 @@ def number(value):
     return f"{value:,}".replace(",", ".")
 
 
-def summary(manifest, output):
+def summary(manifest, name, size):
+    """One line on a backup, its file first (the audit screen shortens long notes)."""
     rows = number(sum(manifest["row_counts"].values()))
-    return (f"Đã sao lưu {len(manifest['row_counts'])} bảng ({rows} dòng) và {manifest['attachments']} tệp "
-            f"đính kèm vào {output} ({size_label(output)}), mức migration {manifest['migration_level'] or '—'}.")
+    return (f"{name} ({size_label(size)}): {len(manifest['row_counts'])} bảng, {rows} dòng, "
+            f"{manifest['attachments']} tệp đính kèm, migration {manifest['migration_level'] or '—'}.")
 
 
-def size_label(path):
-    size = os.path.getsize(path)
+def size_label(size):
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.1f} {unit}".replace(".", ",") if unit != "B" else f"{size} B"

@@ -72,10 +72,23 @@ def enqueue_if_due(app, now=None):
     now = now or datetime.datetime.now()
     if not folder or not due(folder, hour, now):
         return False
-    if time.time() - _failed_at.get(folder, 0) < RETRY_AFTER:
+    if time.time() - _failed_at.get(folder, 0) < RETRY_AFTER or _running(folder):
         return False
     app.extensions["nightly_backup"]()
     return True
+
+
+def _running(folder):
+    """Whether some process holds the lock (is writing today's file) right now."""
+    try:
+        with open(os.path.join(folder, LOCK), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False  # no folder yet: the task makes it, or says why it cannot
+    return False
 
 
 def run_task(app):
@@ -115,7 +128,7 @@ def run(app, now=None):
         except BackupError as error:
             return _failed(folder, str(error))
         removed = prune(folder, keep)
-        text = make.summary(manifest, output)
+        text = make.summary(manifest, os.path.basename(output), os.path.getsize(output))
         if removed:
             text += f" Đã xoá {len(removed)} bản sao lưu tự động cũ (giữ {keep} bản mới nhất): {', '.join(removed)}."
         _failed_at.pop(folder, None)

@@ -186,35 +186,35 @@ def restore(url, dump_path, expected_counts, replace, bin_dir=""):
         raise RestoreRefused(f"Cơ sở dữ liệu đích không trống ({has_data(url)}); chưa thay đổi gì.")
     uri, env = connection_info(url)
     # Owners and grants of the old server need not exist here: the restoring role owns everything.
-    script = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--file=-", dump_path],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    runner = subprocess.Popen([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-                               f"--dbname={uri}", "--file=-"],
-                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     errors = {}
-    readers = [threading.Thread(target=lambda: errors.__setitem__("pg_restore", script.stderr.read())),
-               threading.Thread(target=lambda: errors.__setitem__("psql", runner.stderr.read()))]
-    for reader in readers:
-        reader.start()
-    try:
-        if replace:
-            runner.stdin.write(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
-        while chunk := script.stdout.read(CHUNK):
-            runner.stdin.write(chunk)
-        script.wait()
-        if script.returncode != 0:
-            # A script cut short must never commit: psql dies inside its transaction,
-            # which the server then rolls back.
-            runner.kill()
-        else:
-            runner.stdin.write(_count_check(expected_counts).encode())
+    with subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--file=-", dump_path],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as script, \
+            subprocess.Popen([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+                              f"--dbname={uri}", "--file=-"],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env=env) as runner:
+        readers = [threading.Thread(target=lambda: errors.__setitem__("pg_restore", script.stderr.read())),
+                   threading.Thread(target=lambda: errors.__setitem__("psql", runner.stderr.read()))]
+        for reader in readers:
+            reader.start()
+        try:
+            if replace:
+                runner.stdin.write(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
+            while chunk := script.stdout.read(CHUNK):
+                runner.stdin.write(chunk)
+            if script.wait() != 0:
+                # A script cut short must never commit: psql dies inside its transaction,
+                # which the server then rolls back.
+                runner.kill()
+            else:
+                runner.stdin.write(_count_check(expected_counts).encode())
             runner.stdin.close()
-    except BrokenPipeError:
-        script.kill()  # psql stopped at an error; its message says which
-    script.wait()
-    runner.wait()
-    for reader in readers:
-        reader.join()
+        except BrokenPipeError:
+            script.kill()  # psql stopped at an error; its message says which
+        script.wait()
+        runner.wait()
+        for reader in readers:
+            reader.join()
     if script.returncode != 0 or runner.returncode != 0:
         said = (errors.get("psql") or errors.get("pg_restore") or b"").decode(errors="replace").strip()
         raise RestoreRefused(f"Khôi phục PostgreSQL không thành công, đã hoàn tác toàn bộ; chưa thay đổi gì. "
