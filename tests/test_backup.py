@@ -17,8 +17,10 @@ import tarfile
 import pytest
 
 from models import AuditLog, Directive, Notification, User, db
-from portal import create_app, jobs
-from portal.backup import archive, nightly
+from portal import create_app, jobs, migrate
+from portal.backup import archive, nightly, postgres
+from portal.backup import restore as restore_module
+from portal.backup.errors import BackupError
 from tests import databases
 from tests.test_demo import accounts
 from tests.test_records import PDF, directive_form
@@ -238,15 +240,23 @@ def test_a_damaged_or_unsuitable_archive_is_refused_before_anything_changes(
     assert_untouched(app, target, tmp_path / "restored")
 
 
-def test_an_older_backup_says_to_upgrade(app, runner, target, tmp_path):
-    path = tmp_path / "sao-luu.tar"
-    backup(runner, path)
-    # What a backup made before migration 0018 says of itself (its tables are those of today).
-    older = rewritten(path, lambda m: m["migrations"].remove("0018_meetings_and_tasks"))
-    with other_app(target, tmp_path / "restored") as restored:
-        result = restore(restored, older)
-    assert result.exit_code == 0, result.output
-    assert "flask --app wsgi db upgrade" in result.output
+def test_a_backup_of_an_older_version_is_brought_up_to_date_by_db_upgrade(app, target, tmp_path):
+    before_last = restore_module.known_migrations()[-2]
+    with other_app(target, tmp_path / "old") as old:
+        with old.app_context():
+            migrate.runner().up(target=before_last)
+        backup(old.test_cli_runner(), tmp_path / "cu.tar")
+        with old.app_context():
+            assert archive.verify(tmp_path / "cu.tar")["migration_level"] == before_last
+        # Restored over the same (now emptied) place, as on a machine reinstalled with newer code.
+        result = restore(old, tmp_path / "cu.tar", "--replace-existing-data")
+        assert result.exit_code == 0, result.output
+        assert "cũ hơn phiên bản này 1 migration" in result.output
+        assert "flask --app wsgi db upgrade" in result.output
+        cli = old.test_cli_runner()
+        assert cli.invoke(args=["db", "status"]).exit_code == 1
+        assert cli.invoke(args=["db", "upgrade"]).exit_code == 0
+        assert cli.invoke(args=["db", "status"]).exit_code == 0
 
 
 def nightly_app(app, folder, keep=2):
@@ -278,6 +288,9 @@ def test_the_nightly_backup_keeps_its_newest_files_and_no_one_elses(app, runner,
     page = login("quantri").get("/admin/auditlog/").get_data(as_text=True)
     assert "Sao lưu tự động: giaoban-tudong-20261204-030000.tar" in page
     assert "Đã xoá 1 bản sao lưu tự động cũ" in page
+    # The server's files are no business of a unit's editor, who reads the trail of its own section.
+    page = login("phunu", role="editor", org="PHUNU").get("/admin/auditlog/").get_data(as_text=True)
+    assert "Nhật ký hệ thống" in page and "giaoban-tudong" not in page and "Sao lưu tự động" not in page
 
 
 def test_the_job_queue_runs_the_nightly_backup_when_due(app, tmp_path):
@@ -341,3 +354,10 @@ def test_a_nightly_backup_being_written_elsewhere_is_not_started_again(app, tmp_
     assert not any(name.endswith(".tar") for name in os.listdir(folder))
     with app.app_context():
         assert nightly.enqueue_if_due(app, now=night(1)) is True
+
+
+def test_a_missing_or_too_old_pg_dump_is_named_with_the_package_to_install(tmp_path):
+    with pytest.raises(BackupError) as refused:
+        postgres.client("pg_dump", 99, bin_dir=str(tmp_path))
+    assert "Không tìm thấy pg_dump phiên bản 99" in str(refused.value)
+    assert "postgresql-client-99" in str(refused.value) and "PG_BIN_DIR" in str(refused.value)

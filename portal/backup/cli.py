@@ -40,7 +40,7 @@ def restore(path, replace_existing_data):
         db.obj.close_all()  # no pooled connection of ours may hold the file or the schema
     try:
         manifest, pending = restore_backup(current_app.config, path, replace=replace_existing_data)
-    except RestoreRefused as error:
+    except (RestoreRefused, BackupError) as error:
         raise click.ClickException(str(error)) from None
     rows = make.number(sum(manifest["row_counts"].values()))
     click.echo(f"Đã khôi phục bản sao lưu lúc {manifest['created_at']}: {len(manifest['row_counts'])} bảng "

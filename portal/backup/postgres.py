@@ -101,6 +101,15 @@ def _run(command, env, what):
 
 def dump(url, staging, bin_dir=""):
     """pg_dump into `staging`; (part name, part path, row counts, migrations, details)."""
+    import psycopg2
+
+    try:
+        return _dump(url, staging, bin_dir)
+    except psycopg2.Error as error:
+        raise BackupError(f"PostgreSQL báo lỗi khi sao lưu ({str(error).strip()}).") from None
+
+
+def _dump(url, staging, bin_dir):
     connection = _connect(url)
     try:
         major = _server_major(connection)
