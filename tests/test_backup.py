@@ -361,3 +361,30 @@ def test_a_missing_or_too_old_pg_dump_is_named_with_the_package_to_install(tmp_p
         postgres.client("pg_dump", 99, bin_dir=str(tmp_path))
     assert "Không tìm thấy pg_dump phiên bản 99" in str(refused.value)
     assert "postgresql-client-99" in str(refused.value) and "PG_BIN_DIR" in str(refused.value)
+
+
+def test_a_backup_is_made_while_a_writer_holds_its_transaction_open(app, runner, database_url, tmp_path):
+    """Online: the portal keeps writing; the backup holds what was committed when it began."""
+    with app.app_context():
+        before = table_counts()["login_attempt"]
+    if database_url.startswith("sqlite"):
+        import sqlite3
+        writer = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # SQLite's write lock, held as a slow save would
+        placeholder = "?"
+    else:
+        import psycopg2
+        writer = psycopg2.connect(database_url)
+        placeholder = "%s"
+    try:
+        cursor = writer.cursor()
+        cursor.execute(f"INSERT INTO login_attempt (username, address, succeeded, at) VALUES "
+                       f"({placeholder}, {placeholder}, {placeholder}, {placeholder})",
+                       ("dang-ghi", "10.0.0.1", False, "2026-12-01 08:00:00"))
+        backup(runner, tmp_path / "sao-luu.tar")
+        cursor.execute("COMMIT")
+    finally:
+        writer.close()
+    assert archive.verify(tmp_path / "sao-luu.tar")["row_counts"]["login_attempt"] == before
+    with app.app_context():
+        assert table_counts()["login_attempt"] == before + 1
