@@ -26,6 +26,7 @@ KIND_CHOICES = [
     ("job_finished", "Tác vụ nhập, xuất dữ liệu đã xong"),
     ("task_due", "Nhiệm vụ sắp đến hạn"),
     ("task_overdue", "Nhiệm vụ quá hạn"),
+    ("backup_failed", "Sao lưu tự động không thành công"),
 ]
 
 EMAIL_STATUS_CHOICES = [

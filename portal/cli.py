@@ -12,7 +12,7 @@ from portal import migrate
 from portal.generate.shape import COMMUNES_FULL, COMMUNES_MIN
 from portal.reporting import importer
 
-db_cli = AppGroup("db", help="Cơ sở dữ liệu: áp dụng và kiểm tra migration.")
+db_cli = AppGroup("db", help="Cơ sở dữ liệu: migration, sao lưu và khôi phục.")
 users_cli = AppGroup("users", help="Tài khoản người dùng.")
 import_cli = AppGroup("import", help="Nhập dữ liệu từ tệp.")
 export_cli = AppGroup("export", help="Xuất dữ liệu ra tệp.")
@@ -294,6 +294,10 @@ def generate(members, seed, communes):
 
 
 def init_app(app):
+    from portal.backup import cli as backup_cli
+
+    db_cli.add_command(backup_cli.backup)
+    db_cli.add_command(backup_cli.restore)
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(import_cli)

@@ -51,6 +51,13 @@ class Config:
     SMTP_TIMEOUT = 10
     # Seconds before the 2nd, 3rd and 4th try of a notification e-mail; then it has failed.
     NOTIFY_EMAIL_RETRY_DELAYS = (60, 300, 1800)
+    # Nightly backups (portal/backup/nightly.py): off while BACKUP_DIR is empty; the
+    # BACKUP_KEEP newest nightly files are kept; due from BACKUP_HOUR (server time) each day.
+    BACKUP_DIR = ""
+    BACKUP_KEEP = 14
+    BACKUP_HOUR = 2
+    # Where pg_dump, pg_restore and psql of the server's version are, when not found by themselves.
+    PG_BIN_DIR = ""
     # The portal's address as users open it, for the links in e-mails (https://giaoban.example.vn).
     PORTAL_URL = ""
 
@@ -90,6 +97,12 @@ class Config:
             raise ConfigError("SMTP_TLS must be starttls, ssl or none.")
         if settings["SMTP_HOST"] and not (settings["SMTP_FROM"] or settings["SMTP_USER"]):
             raise ConfigError("SMTP_HOST is set without SMTP_FROM: e-mails need a sender address.")
+        for name in ("BACKUP_DIR", "PG_BIN_DIR"):
+            if env.get(name):
+                settings[name] = env[name]
+        for name in ("BACKUP_KEEP", "BACKUP_HOUR"):
+            if env.get(name):
+                settings[name] = int(env[name])
         secret = env.get("SECRET_KEY")
         if not secret:
             if production:

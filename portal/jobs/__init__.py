@@ -85,10 +85,12 @@ def init_app(app):
 
     from admin_views.exporting import run_export_job
     from portal.excel.import_jobs import result_link as import_result, run_import_job
+    from portal.backup import nightly as backup_nightly
     from portal.jobs import webhook_delivery
     from portal.jobs.cli import jobs_cli
 
     webhook_delivery.init_app(app, queue)
+    backup_nightly.init_app(app, queue)
     # huey's own consumer (`jobs worker`) runs periodic tasks; the in-process workers call it.
     queue.periodic_task(crontab(), name="portal.housekeeping")(lambda: housekeeping(app))
     register("export", run_export_job)
@@ -192,6 +194,7 @@ def housekeeping(app):
     """Queue again the work whose task was lost (webhook deliveries); give
     the reminders due and send the notification e-mails due."""
     from portal import notifications
+    from portal.backup import nightly as backup_nightly
     from portal.jobs import webhook_delivery
 
     try:
@@ -199,6 +202,10 @@ def housekeeping(app):
     except Exception:
         log.exception("job housekeeping failed")
     notifications.housekeeping(app)
+    try:
+        backup_nightly.enqueue_if_due(app)
+    except Exception:
+        log.exception("nightly backup could not be queued")
 
 
 def run_pending(app):
