@@ -165,9 +165,19 @@ def test_a_job_carries_the_request_id_of_the_request_that_queued_it(app, login, 
     response = client.post("/admin/member/export/xlsx/?search=nguyen", headers={"X-Request-ID": "queue-it-9"})
     assert response.status_code == 302
     assert samples(client, "portal_job_queue_length") == 1
-    assert jobs.run_pending(app) == 1
+    stream, huey_log = io.StringIO(), logging.getLogger("huey")
+    handler, level = logs.json_handler(stream), huey_log.level
+    huey_log.addHandler(handler)
+    huey_log.setLevel(logging.INFO)
+    try:
+        assert jobs.run_pending(app) == 1
+    finally:
+        huey_log.removeHandler(handler)
+        huey_log.setLevel(level)
     entry = AuditLog.get(AuditLog.action == "export")
     assert entry.request_id == "queue-it-9"
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert any("executed in" in line["message"] and line.get("request_id") == "queue-it-9" for line in lines)
     assert samples(client, "portal_job_queue_length") == 0
     assert samples(client, "portal_job_duration_seconds_count", kind="export", outcome="done") == before + 1
 
