@@ -25,7 +25,7 @@ ENDED = {signals.SIGNAL_COMPLETE: "done", signals.SIGNAL_ERROR: "failed",
          signals.SIGNAL_TIMEOUT: "failed", signals.SIGNAL_CANCELED: "canceled",
          signals.SIGNAL_INTERRUPTED: "interrupted", signals.SIGNAL_LOCKED: "locked",
          signals.SIGNAL_RATE_LIMITED: "rate_limited"}
-KINDS = {"portal.run_job": None, "portal.deliver_webhook": "webhook", "portal.housekeeping": "housekeeping"}
+KINDS = {"portal.run_job": "job", "portal.deliver_webhook": "webhook", "portal.housekeeping": "housekeeping"}
 
 
 def request_key(task_id):

@@ -4,24 +4,21 @@ Every line has time (UTC, ISO 8601), level, logger and message; inside a
 request also request_id, method, path and user_id (when the request has
 already loaded its user: a log line never queries the database), inside a
 background job the request_id of the request that queued it. The access log
-adds status, duration_ms, address and bytes (portal/observability/gunicorn_logging.py).
+adds status, duration_ms, address and bytes (portal/observability/jsonlines.py).
 Query strings are never logged: a member search names people.
 
 LOG_FORMAT=json installs the handler on the root logger (gunicorn.conf.py
 makes json the default under gunicorn); text leaves Python's and Flask's
 own formatting alone, which reads better in the development server.
 """
-import datetime
-import json
 import logging
 import sys
 
 from flask import g, has_request_context, request
 from flask.logging import default_handler
 
+from portal.observability.jsonlines import JsonLines
 from portal.observability.request_ids import current_request_id
-
-REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id", "address", "bytes")
 
 
 def request_context():
@@ -39,23 +36,9 @@ def request_context():
     return fields
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record):
-        entry = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.timezone.utc)
-            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry.update(request_context())
-        # Fields given by the caller (extra={...}) win over the context's.
-        entry.update({name: record.__dict__[name] for name in REQUEST_FIELDS if name in record.__dict__})
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        if record.stack_info:
-            entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+class JsonFormatter(JsonLines):
+    def context(self):
+        return request_context()
 
 
 def json_handler(stream=None):

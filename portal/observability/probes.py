@@ -108,7 +108,7 @@ def _finish(response):
     response.headers[HEADER] = request_id
     user = g.get("_login_user")
     user_id = user.id if user is not None and getattr(user, "is_authenticated", False) else None
-    # gunicorn's access log reads these from the same environ (gunicorn_logging.py).
+    # gunicorn's access log reads these from the same environ (jsonlines.py).
     request.environ["portal.request_id"] = request_id
     request.environ["portal.user_id"] = user_id
     started = g.get("request_started")
