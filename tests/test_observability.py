@@ -358,3 +358,14 @@ def test_gunicorn_sums_metrics_over_its_workers_and_logs_json_lines(gunicorn_two
     with open(folder / "error.log") as fh:
         errors = [json.loads(line) for line in fh if line.strip()]
     assert any("Booting worker" in line["message"] for line in errors)
+
+
+def test_a_mistyped_setting_stops_the_start_in_words(tmp_path):
+    from portal.config import Config, ConfigError
+
+    for setting, value in (("METRICS_ALLOWED", "127.0.0.1, may-giam-sat"), ("LOG_FORMAT", "xml"),
+                           ("LOG_LEVEL", "loud")):
+        with pytest.raises(ConfigError, match=setting):
+            Config.from_env(str(tmp_path), environ={setting: value})
+    settings = Config.from_env(str(tmp_path), environ={"METRICS_ALLOWED": "10.8.0.0/24 ::1", "LOG_FORMAT": "JSON"})
+    assert settings["LOG_FORMAT"] == "json" and len(settings["METRICS_ALLOWED"]) == 2
