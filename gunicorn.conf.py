@@ -13,3 +13,41 @@ timeout = 60
 graceful_timeout = 30
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# --- Observability (issue 14): JSON logs, metrics summed over the workers. ---
+import atexit  # noqa: E402
+import importlib.util  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+# Loaded by its path: the master must not import the portal package (see the file).
+_spec = importlib.util.spec_from_file_location(
+    "portal_jsonlines", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "portal", "observability", "jsonlines.py"))
+_jsonlines = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_jsonlines)
+
+# Logs as JSON lines unless LOG_FORMAT=text (portal/observability/logs.py).
+os.environ.setdefault("LOG_FORMAT", "json")
+if os.environ["LOG_FORMAT"] == "json":
+    logger_class = _jsonlines.JsonLogger
+
+# Each worker writes its metric samples into this folder and /metrics adds them up
+# (prometheus-client's multiprocess mode). It must be set before a worker imports
+# the app, hence here, in the master. Without one of its own, every start gets a
+# fresh folder, removed at exit: two portals on one machine must not share one.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_folder = tempfile.mkdtemp(prefix="giaoban-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_folder
+    atexit.register(shutil.rmtree, _metrics_folder, ignore_errors=True)
+
+
+def on_starting(server):
+    _jsonlines.clear_stale_samples(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
+
+def child_exit(server, worker):
+    # A dead worker's counters stay in the sums; its live gauges must not.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, os.environ["PROMETHEUS_MULTIPROC_DIR"])

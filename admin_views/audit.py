@@ -60,6 +60,7 @@ class AuditLogView(PortalModelView):
         "at": "Thời điểm", "username": "Người dùng", "address": "Địa chỉ IP", "action": "Thao tác",
         "record_table": "Loại bản ghi", "record_id": "Mã bản ghi", "record_label": "Bản ghi",
         "changes": "Giá trị cũ → mới", "organisation_id": "Mã tổ chức", "user_id": "Mã người dùng",
+        "request_id": "Mã yêu cầu", "via": "Kênh",
     }
     column_formatters = {"changes": changes_column, "record_table": record_type_column}
     column_formatters_detail = {"changes": changes_column, "record_table": record_type_column}
@@ -67,4 +68,4 @@ class AuditLogView(PortalModelView):
     column_sortable_list = ("at", "username", "action")
     column_filters = (choice_filter(AuditLog.action, "Thao tác"), AuditLog.username,
                       FilterEqual(AuditLog.record_table, "Loại bản ghi", options=record_type_options),
-                      AuditLog.at)
+                      AuditLog.at, AuditLog.request_id)

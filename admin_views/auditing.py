@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from models.audit import AuditLog
 from portal.api.auth import token_label
+from portal.observability.request_ids import current_request_id
 
 # Never copied into the trail: derived, internal or secret.
 UNRECORDED = {"search_text", "version", "password_hash", "session_token", "path",
@@ -61,4 +62,5 @@ def record(action, model=None, changes=None, organisation_id=None, table=None, n
         organisation_id=organisation_id,
         via=token_label(),
         changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        request_id=current_request_id(),
     )

@@ -42,6 +42,9 @@ class AuditLog(BaseModel):
     via = CharField(max_length=100, default="")
     # JSON: {"field": [old, new], …}, or a note for logins and exports.
     changes = TextField(default="")
+    # The X-Request-ID of the request that wrote it (or that queued the job that did):
+    # the same id is in that request's log lines.
+    request_id = CharField(max_length=64, default="")
 
     class Meta:
         table_name = "audit_log"

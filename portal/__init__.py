@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models.choices import label
 from models.setting import Setting
 from models.user import ROLE_CHOICES
-from portal import api, auth, cli, database, files, headers, i18n, jobs, notifications
+from portal import api, auth, cli, database, files, headers, i18n, jobs, notifications, observability
 from portal.admin import build_admin
 from portal.config import Config
 
@@ -52,6 +52,8 @@ def create_app(config=None):
     _register_template_helpers(app)
     notifications.init_app(app)
     _register_errors(app)
+    # Last: its hooks put themselves before all others (probes, request ids, metrics, logs).
+    observability.init_app(app)
     return app
 
 

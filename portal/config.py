@@ -60,6 +60,10 @@ class Config:
     PG_BIN_DIR = ""
     # The portal's address as users open it, for the links in e-mails (https://giaoban.example.vn).
     PORTAL_URL = ""
+    # Observability (portal/observability): log format and level; who may read /metrics.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    METRICS_ALLOWED = "127.0.0.1, ::1"
 
     @classmethod
     def from_env(cls, instance_path, environ=None):
@@ -103,6 +107,7 @@ class Config:
         for name in ("BACKUP_KEEP", "BACKUP_HOUR"):
             if env.get(name):
                 settings[name] = int(env[name])
+        _observability_settings(settings, env)
         secret = env.get("SECRET_KEY")
         if not secret:
             if production:
@@ -116,3 +121,23 @@ class Config:
         # Behind HTTPS the cookie must never travel in clear.
         settings["SESSION_COOKIE_SECURE"] = production or env.get("SESSION_COOKIE_SECURE") == "1"
         return settings
+
+
+def _observability_settings(settings, env):
+    """LOG_FORMAT (json|text), LOG_LEVEL, METRICS_ALLOWED (addresses or networks)."""
+    from portal.observability.metrics import parse_allowed
+
+    for name in ("LOG_FORMAT", "LOG_LEVEL", "METRICS_ALLOWED"):
+        if env.get(name):
+            settings[name] = env[name].strip()
+    settings["LOG_FORMAT"] = settings["LOG_FORMAT"].lower()
+    if settings["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError("LOG_FORMAT must be json or text.")
+    settings["LOG_LEVEL"] = settings["LOG_LEVEL"].upper()
+    if settings["LOG_LEVEL"] not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    try:
+        settings["METRICS_ALLOWED"] = parse_allowed(settings["METRICS_ALLOWED"])
+    except ValueError:
+        raise ConfigError(f"METRICS_ALLOWED={settings['METRICS_ALLOWED']!r} is not a list of "
+                          "addresses or networks such as '127.0.0.1, 10.0.0.0/24'.") from None
