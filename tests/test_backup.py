@@ -335,7 +335,9 @@ def test_the_archive_lists_every_part_with_its_checksum(app, runner, tmp_path):
                 assert manifest["files"][name]["sha256"] == hashlib.sha256(data).hexdigest()
     assert set(names) == set(manifest["files"]) | {archive.MANIFEST}
     assert "uploads/directives/20240101-abcd-a.pdf" in names
-    assert manifest["migration_level"] == "0018_meetings_and_tasks"
+    # The level is the newest migration this code ships.
+    newest = max(name[:-3] for name in os.listdir(migrate.DIRECTORY) if name[:4].isdigit())
+    assert manifest["migration_level"] == newest
     assert manifest["row_counts"]["indicator"] > 0
     assert not any("ket-qua.xlsx" in name for name in names)
 
