@@ -12,7 +12,7 @@ replaced by fresh ones on the next request, without a failed request each.
 """
 import logging
 
-from flask import g, render_template, request
+from flask import current_app, g, request
 
 from admin_views import db_trouble
 from portal.database import discard_connection
@@ -47,7 +47,10 @@ def _database_error(error):
     headers = {"Retry-After": str(db_trouble.RETRY_AFTER_SECONDS)}
     if is_api_request():
         return problem(503, CODES[kind], message, headers=headers)
-    return render_template("error.html", title=title, message=message), 503, headers
+    # Straight from the template: the context processors would load the user
+    # (Flask-Login) from the very database that is out of reach.
+    page = current_app.jinja_env.get_template("error.html").render(title=title, message=message)
+    return page, 503, headers
 
 
 def _drop_connection():
