@@ -34,9 +34,10 @@ class Config:
     EXPORT_MAX_SYNC_ROWS = 50000
     # Import files with more data rows are checked and written by background jobs.
     IMPORT_MAX_SYNC_ROWS = 5000
-    # Background job result files are kept this long; a running job silent this long died.
+    # Background job result files are kept this long; a running job without a heartbeat (one a
+    # second, portal/jobs/lease.py) this long died.
     JOB_KEEP_HOURS = 24
-    JOB_STALE_SECONDS = 300
+    JOB_STALE_SECONDS = 60
     # How long a SQLite write waits for another writer's lock before the user is told to retry.
     SQLITE_BUSY_TIMEOUT_MS = 10000
     # Requests per API token (portal/api/limits.py); writes have their own, tighter budget.

@@ -72,7 +72,7 @@ def halt_if_dead(app, huey, job):
     if job.status != "running":
         return False
     silent = time.time() - last_sign_of_life(huey, job)
-    if silent <= app.config.get("JOB_STALE_SECONDS", 300):
+    if silent <= app.config.get("JOB_STALE_SECONDS", 60):
         return False
     halted = (Job.update(status="halted", message=HALTED_MESSAGE, finished_at=datetime.datetime.now())
               .where(Job.id == job.id, Job.status == "running", Job.started_at == job.started_at)
