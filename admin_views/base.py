@@ -17,7 +17,7 @@ from peewee import JOIN, BigIntegerField, ForeignKeyField, IntegerField, Integri
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from admin_views import auditing, exporting, inlines, listing
+from admin_views import auditing, db_trouble, exporting, inlines, listing
 from admin_views.access import ACCESS, covers, organisations_in_scope, user_role
 from admin_views.fields import PortalConverter
 from admin_views.formatters import FORMATTERS, number_column
@@ -347,6 +347,22 @@ class PortalModelView(ModelView):
     # --- writes: all or nothing -------------------------------------------
 
     def create_model(self, form):
+        try:
+            return self._create_model(form)
+        except db_trouble.ERRORS as ex:
+            if db_trouble.keep_form_on_busy(ex):
+                return False
+            raise
+
+    def update_model(self, form, model):
+        try:
+            return self._update_model(form, model)
+        except db_trouble.ERRORS as ex:
+            if db_trouble.keep_form_on_busy(ex):
+                return False
+            raise
+
+    def _create_model(self, form):
         with db.atomic() as txn:
             try:
                 model = self.model()
@@ -364,7 +380,9 @@ class PortalModelView(ModelView):
         self.after_model_change(form, model, True)
         return model
 
-    def update_model(self, form, model):
+    def _update_model(self, form, model):
+        # A busy database raises here (BEGIN IMMEDIATE) or from inside, through
+        # _report_failure: either way update_model keeps the form.
         with db.atomic() as txn:
             try:
                 expected = _version_of(form)

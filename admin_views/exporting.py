@@ -21,7 +21,6 @@ import datetime
 import decimal
 import itertools
 import json
-import os
 import tempfile
 import time
 import unicodedata
@@ -123,6 +122,10 @@ def _export_in_background(view, count):
     """Queue the export as a job and send the user to its progress page."""
     from portal import jobs  # the portal package builds the admin site from these views
 
+    problem = jobs.folder_problem()
+    if problem:  # said now, rather than by a job that could never write its file
+        flash(problem, "error")
+        return redirect(view.get_url(".index_view", **_list_args()))
     query_string = request.query_string.decode("utf-8", "replace")
     with db.atomic():
         job = Job.create(
@@ -171,16 +174,13 @@ def run_export_job(job, progress):
             raise jobs.JobRefused(
                 f"Danh sách nay có {format_number(count)} dòng, vượt giới hạn một trang tính Excel.")
         progress.update(0, count)
-        stored, path = jobs.new_file()
-        try:
-            with open(path, "wb") as output:
-                written = write_workbook(view, output, list(view._export_columns), query,
-                                         on_rows=progress.update)
+        # The file is named only once written and audited: a worker killed
+        # mid-export leaves nothing to download (portal/jobs/storage.py).
+        with jobs.result_file(job) as (stored, output):
+            written = write_workbook(view, output, list(view._export_columns), query,
+                                     on_rows=progress.update)
             with db.atomic():
                 _audit(view, args, sort_column, written)
-        except BaseException:
-            os.remove(path)
-            raise
     return f"Đã xuất {format_number(written)} dòng.", stored, _file_name(view)
 
 

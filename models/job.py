@@ -17,6 +17,8 @@ STATUS_CHOICES = [
     ("running", "Đang chạy"),
     ("done", "Hoàn thành"),
     ("failed", "Không thành công"),
+    # Its worker died mid-run (portal/jobs/lease.py); its owner may run it again.
+    ("halted", "Bị gián đoạn"),
 ]
 
 KIND_CHOICES = [
@@ -53,7 +55,7 @@ class Job(BaseModel):
 
     @property
     def finished(self):
-        return self.status in ("done", "failed")
+        return self.status in ("done", "failed", "halted")
 
     @property
     def has_download(self):

@@ -9,7 +9,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models.choices import label
 from models.setting import Setting
 from models.user import ROLE_CHOICES
-from portal import api, auth, cli, database, files, headers, i18n, jobs, notifications, observability
+from portal import (
+    api, auth, cli, database, files, headers, i18n, jobs, notifications, observability, unavailable,
+)
 from portal.admin import build_admin
 from portal.config import Config
 
@@ -98,3 +100,6 @@ def _register_errors(app):
     def other_http_error(error):
         json_error = api.http_problem(error)
         return error if json_error is None else json_error
+
+    # The database busy or out of reach: 503 with Retry-After, never a 500.
+    unavailable.init_app(app)

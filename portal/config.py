@@ -34,9 +34,12 @@ class Config:
     EXPORT_MAX_SYNC_ROWS = 50000
     # Import files with more data rows are checked and written by background jobs.
     IMPORT_MAX_SYNC_ROWS = 5000
-    # Background job result files are kept this long; a running job silent this long died.
+    # Background job result files are kept this long; a running job without a heartbeat (one a
+    # second, portal/jobs/lease.py) this long died.
     JOB_KEEP_HOURS = 24
-    JOB_STALE_SECONDS = 300
+    JOB_STALE_SECONDS = 60
+    # How long a SQLite write waits for another writer's lock before the user is told to retry.
+    SQLITE_BUSY_TIMEOUT_MS = 10000
     # Requests per API token (portal/api/limits.py); writes have their own, tighter budget.
     API_RATE_LIMIT = "600 per minute"
     API_WRITE_RATE_LIMIT = "120 per minute"
@@ -79,7 +82,8 @@ class Config:
         )
         # Background jobs: a SQLite file in the instance folder, or Redis in production.
         settings["JOB_BROKER_URL"] = env.get("JOB_BROKER_URL", "")
-        for name in ("EXPORT_MAX_SYNC_ROWS", "IMPORT_MAX_SYNC_ROWS"):
+        for name in ("EXPORT_MAX_SYNC_ROWS", "IMPORT_MAX_SYNC_ROWS", "SQLITE_BUSY_TIMEOUT_MS",
+                     "JOB_STALE_SECONDS"):
             if env.get(name):
                 settings[name] = int(env[name])
         settings["JOB_QUEUE_FILE"] = env.get("JOB_QUEUE_FILE", os.path.join(instance_path, "jobs.sqlite3"))

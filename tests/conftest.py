@@ -31,7 +31,9 @@ def pytest_configure(config):
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadgroup`, but each browser module (tests/test_browser*.py) is sent whole to
     one worker: its module-scoped server (gunicorn, demo data, Chromium) takes longer to
-    start than its tests take, so it must not start on both. (xdist's own `xdist_group`
+    start than its tests take, so it must not start on both. So is tests/test_faults.py,
+    whose tests start processes of their own (a job worker, gunicorn, a PostgreSQL server)
+    and must not compete with each other for the two cores. (xdist's own `xdist_group`
     marks do not reach its scheduler under pytest 9, whose node ids it cannot suffix.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
@@ -40,7 +42,7 @@ def pytest_xdist_make_scheduler(config, log):
     class ServerModulesWhole(LoadGroupScheduling):
         def _split_scope(self, nodeid):
             module = nodeid.split("::", 1)[0]
-            if os.path.basename(module).startswith("test_browser"):
+            if os.path.basename(module).startswith(("test_browser", "test_faults")):
                 return module
             return super()._split_scope(nodeid)
 

@@ -10,10 +10,11 @@ view flashes on a refused save becomes the problem's `message`.
 import datetime
 import decimal
 
-from flask import session
+from flask import g, session
 from peewee import ForeignKeyField
 from werkzeug.datastructures import MultiDict
 
+from admin_views import db_trouble
 from admin_views.fields import DATE_FORMAT
 from portal.api.problems import ApiError
 
@@ -110,7 +111,11 @@ def _as_form_text(field, column, value):
 
 
 def invalid(form, messages):
-    """422 with the form's field errors and the flashed or first field messages."""
+    """422 with the form's field errors and the flashed or first field messages;
+    503 when the save found the database busy (admin_views/db_trouble.py)."""
+    if g.get("database_busy"):
+        return ApiError(503, "database_busy", " ".join(messages) or db_trouble.TEXT[db_trouble.BUSY][1],
+                        headers={"Retry-After": str(db_trouble.RETRY_AFTER_SECONDS)})
     errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()
               if isinstance(msgs, (list, tuple))}
     if not messages:

@@ -11,6 +11,7 @@ for a small file. Progress (rows read, checked, written) goes to the queue's
 storage, never to our database mid-transaction. A job, its result and its
 preview are its owner's alone.
 """
+import datetime
 import json
 import os
 
@@ -54,6 +55,10 @@ def start(view, step, token, name, rows):
     params = {"endpoint": view.endpoint, "path": view.get_url(".index"), "folder": view.kind.folder,
               "step": step, "token": token, "address": request.remote_addr or ""}
     title = TEXT[step].format(name=name, rows=number(rows), what=view.kind.what)
+    problem = jobs.folder_problem()
+    if problem:  # said now, rather than by a job that could never keep its result
+        uploads.forget(view.kind.folder, token)
+        return view._page(problems=[Problem(None, None, problem)])
     with db.atomic():
         job = Job.create(user=current_user.id, kind="import", total=rows, title=title[:255],
                          params=json.dumps(params))
@@ -72,49 +77,57 @@ def run_import_job(job, progress):
             if view is None or not view.is_accessible():
                 raise jobs.JobRefused(TEXT["no_right"])
             if step == "check":
-                outcome = _check(view, params["token"], progress.update)
+                outcome = _check(job, view, params["token"], progress.update)
                 keep_upload = True  # for its confirmation
                 return outcome
-            return _write(view, params["token"], progress.update)
+            return _write(job, view, params["token"], progress)
     finally:
         if not keep_upload:
             uploads.forget(params["folder"], params["token"])
 
 
-def _check(view, token, progress):
+def _check(job, view, token, progress):
     found = uploads.peek(view.kind.folder, token)
     if found is None:
         raise jobs.JobRefused(TEXT["lost"])
     name, data = found
     rows, problems = view.check_file(name, data, progress)
     if problems:
-        _refuse(problems)
-    stored = _keep({"token": token, "name": name, "count": len(rows), "shown": view.shown(rows)})
+        _refuse(job, problems)
+    stored = _keep(job, {"token": token, "name": name, "count": len(rows), "shown": view.shown(rows)})
     return TEXT["checked"].format(count=number(len(rows)), what=view.kind.what), stored, ""
 
 
-def _write(view, token, progress):
+def _write(job, view, token, progress):
     found = uploads.claimed(view.kind.folder, token)
     if found is None:
         raise jobs.JobRefused(TEXT["lost"])
-    problems, summary = view.write_file(*found, progress=progress)
+    # The job is recorded as done by the transaction that writes the rows: a
+    # worker killed after the commit leaves a finished job, never one that
+    # "Chạy lại" would write a second time (portal/jobs/lease.py).
+    with db.atomic():
+        problems, summary = view.write_file(*found, progress=progress.update)
+        if not problems:
+            (Job.update(status="done", message=summary.message(), done=progress.done,
+                        total=progress.total, finished_at=datetime.datetime.now())
+             .where(Job.id == job.id, Job.status == "running", Job.started_at == job.started_at)
+             .execute())
     if problems:
-        _refuse(problems)
+        _refuse(job, problems)
     return summary.message(), "", ""
 
 
-def _refuse(problems):
+def _refuse(job, problems):
     """End the job with why nothing was written, keeping every problem for the import page."""
-    stored = _keep({"problems": [[p.line, p.column, p.reason] for p in problems]})
+    stored = _keep(job, {"problems": [[p.line, p.column, p.reason] for p in problems]})
     if len(problems) == 1 and problems[0].line is None:
         raise jobs.JobRefused(problems[0].reason, stored)  # the file as a whole
     raise jobs.JobRefused(TEXT["bad_rows"].format(count=number(len(problems))), stored)
 
 
-def _keep(result):
-    stored, path = jobs.new_file(".json")
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, ensure_ascii=False)
+def _keep(job, result):
+    with jobs.result_file(job, ".json") as (stored, output):
+        output.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
     return stored
 
 

@@ -14,6 +14,7 @@ A file with more rows than IMPORT_MAX_SYNC_ROWS is checked, and then written,
 by background jobs (portal/excel/import_jobs.py); the page shows what the
 check found from `?job=<id>`, to the job's owner only.
 """
+import logging
 import os
 from dataclasses import dataclass
 from types import ModuleType
@@ -30,6 +31,8 @@ from models.organisation import KIND_CHOICES, LEVEL_CHOICES
 from portal.excel import import_jobs, member_import, organisation_import, uploads, village_import
 from portal.reporting.import_file import Problem, number
 
+log = logging.getLogger(__name__)
+
 PREVIEW_ROWS = 1000  # rows listed in a preview; every bad row is always listed
 
 TEXT = {
@@ -39,6 +42,8 @@ TEXT = {
              "hãy tải tệp lên lại."),
     "conflict": ("Trong lúc ghi, dữ liệu trùng với một bản ghi vừa được thêm (ví dụ một mã đã "
                  "có người dùng). Chưa ghi gì: hãy tải tệp lên lại để kiểm tra."),
+    "unwritable": ("Không ghi được tệp tải lên vào thư mục lưu tạm của máy chủ (ổ đĩa đầy hoặc chỉ cho "
+                   "phép đọc); chưa ghi gì. Hãy liên hệ quản trị."),
     "more": "Chỉ hiển thị {shown} dòng đầu; {hidden} dòng còn lại cũng hợp lệ và sẽ được nhập.",
     "other_kind": "Tệp này có vẻ là danh sách {other}, không phải danh sách {what}.",
     "other_page": " Hãy nhập ở trang «{page}» (menu Nhập dữ liệu).",
@@ -149,12 +154,24 @@ class ImportView(BaseView):
                 data = upload.read()
                 large = import_jobs.too_large(name, data)
                 if large:
-                    token = uploads.keep(self.kind.folder, name, data)
+                    token = self._keep_upload(name, data)
+                    if token is None:
+                        return self._page(problems=[Problem(None, None, TEXT["unwritable"])])
                     return import_jobs.start(self, "check", token, name, large)
                 rows, problems = self.check_file(name, data)
                 if not problems:
-                    token = uploads.keep(self.kind.folder, name, data)
+                    token = self._keep_upload(name, data)
+                    if token is None:
+                        rows, problems = [], [Problem(None, None, TEXT["unwritable"])]
         return self._page(problems=problems, rows=rows, token=token, name=name)
+
+    def _keep_upload(self, name, data):
+        """The upload's token, or None when the upload folder refuses it (full, read-only)."""
+        try:
+            return uploads.keep(self.kind.folder, name, data)
+        except OSError as error:
+            log.error("an import upload could not be kept: %s", error)
+            return None
 
     @expose("/confirm", methods=("POST",))
     def confirm(self):

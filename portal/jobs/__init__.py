@@ -11,8 +11,10 @@ a worker streaming a large result never writes to our database mid-read
 Workers: with the SQLite queue each web process runs JOB_WORKER_THREADS
 threads of its own (default 1), so `make run` and a single gunicorn need
 nothing else; with Redis, run `flask --app wsgi jobs worker` beside the web
-servers. A job whose worker died (a restart mid-export) shows as interrupted
-after JOB_STALE_SECONDS without progress.
+servers. A job whose worker died (kill -9 mid-export) shows as interrupted
+("halted") after JOB_STALE_SECONDS without a heartbeat, and its owner may run
+it again (portal/jobs/lease.py); result files are written whole or not at all
+(portal/jobs/storage.py).
 
 Each kind of job registers its runner here: large list exports
 (admin_views/exporting.py) and large imports (portal/excel/import_jobs.py),
@@ -25,7 +27,6 @@ import contextlib
 import datetime
 import logging
 import os
-import secrets
 import threading
 import time
 
@@ -35,6 +36,8 @@ from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Worker
 
 from models import Job, db
+from portal.jobs import lease, storage
+from portal.jobs.storage import folder, folder_problem, result_file  # noqa: F401  (the package's API)
 
 log = logging.getLogger(__name__)
 
@@ -146,19 +149,6 @@ def queue(app=None):
     return (app or current_app).extensions["jobs"].queue
 
 
-def folder(app=None):
-    app = app or current_app
-    path = app.config.get("JOBS_FOLDER") or os.path.join(app.instance_path, "jobs")
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def new_file(suffix=".xlsx"):
-    """A fresh random name in the jobs folder: (stored_name, path)."""
-    stored = secrets.token_urlsafe(24) + suffix
-    return stored, os.path.join(folder(), stored)
-
-
 def submit(job):
     """Put a saved Job on the queue (after the caller's transaction commits)."""
     state = current_app.extensions["jobs"]
@@ -191,12 +181,17 @@ def promote_due(huey):
 
 
 def housekeeping(app):
-    """Queue again the work whose task was lost (webhook deliveries); give
-    the reminders due and send the notification e-mails due."""
+    """Halt the jobs whose worker died; queue again the work whose task was
+    lost (webhook deliveries); give the reminders due and send the
+    notification e-mails due."""
     from portal import notifications
     from portal.backup import nightly as backup_nightly
     from portal.jobs import webhook_delivery
 
+    try:
+        halt_the_dead(app)
+    except Exception:
+        log.exception("looking for interrupted jobs failed")
     try:
         webhook_delivery.requeue_overdue(app)
     except Exception:
@@ -206,6 +201,18 @@ def housekeeping(app):
         backup_nightly.enqueue_if_due(app)
     except Exception:
         log.exception("nightly backup could not be queued")
+
+
+def halt_the_dead(app):
+    """Every running job whose worker died is halted, and its owner told."""
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        try:
+            for job in lease.halt_the_dead(app, queue(app)):
+                _tell_owner(job.id)
+        finally:
+            if not db.is_closed():
+                db.close()
 
 
 def run_pending(app):
@@ -228,7 +235,10 @@ def run(app, job_id):
     with app.app_context():
         db.connect(reuse_if_open=True)
         try:
-            claimed = (Job.update(status="running", started_at=datetime.datetime.now())
+            # This run's start marks its claim: a run halted for silence and run
+            # again is no longer this worker's to finish.
+            started = datetime.datetime.now()
+            claimed = (Job.update(status="running", started_at=started)
                        .where(Job.id == job_id, Job.status == "queued").execute())
             if not claimed:
                 return  # already run, or gone with its user
@@ -236,9 +246,11 @@ def run(app, job_id):
             progress = Progress(app, job)
             status, stored, file_name = "done", "", ""
             try:
-                message, stored, file_name = RUNNERS[job.kind](job, progress)
-            except JobRefused as refusal:
-                status, message, stored = "failed", str(refusal), refusal.stored_name
+                with lease.heartbeat(queue(app), job_id):
+                    message, stored, file_name = RUNNERS[job.kind](job, progress)
+            except (JobRefused, storage.FolderUnwritable) as refusal:
+                status, message = "failed", str(refusal)
+                stored = getattr(refusal, "stored_name", "")
             except Exception:
                 log.exception("job %s failed", job_id)
                 status, message = "failed", (
@@ -246,7 +258,8 @@ def run(app, job_id):
             Job.update(status=status, message=message, stored_name=stored, file_name=file_name,
                        done=progress.done if status == "done" else Job.done,
                        total=progress.total if status == "done" else Job.total,
-                       finished_at=datetime.datetime.now()).where(Job.id == job_id).execute()
+                       finished_at=datetime.datetime.now()).where(
+                Job.id == job_id, Job.status == "running", Job.started_at == started).execute()
             queue(app).delete(progress.key)
             _tell_owner(job_id)
         finally:
@@ -296,15 +309,11 @@ def state_of(job, app=None):
     status, message = job.status, job.message
     if job.status == "running":
         seen = queue(app).get(progress_key(job.id), peek=True)
-        last = job.started_at.timestamp() if job.started_at else time.time()
         if seen:
-            done, total, stage, last = seen
-        if time.time() - last > app.config.get("JOB_STALE_SECONDS", 300):
-            status, message = "failed", (
-                "Tác vụ bị gián đoạn (máy chủ đã khởi động lại?); chưa có gì được ghi. "
-                "Hãy thực hiện lại.")
-            Job.update(status=status, message=message, finished_at=datetime.datetime.now()).where(
-                Job.id == job.id, Job.status == "running").execute()
+            done, total, stage, _written = seen
+        if lease.halt_if_dead(app, queue(app), job):
+            status, message = job.status, job.message
+            _tell_owner(job.id)
     return {"status": status, "done": done, "total": total, "stage": stage, "message": message}
 
 

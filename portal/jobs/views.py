@@ -5,7 +5,7 @@ exist, whatever their role.
 """
 import os
 
-from flask import abort, current_app, jsonify, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from models import Job
 from models.job import STATUS_CHOICES
 from portal import jobs
 from portal.excel import import_jobs
+from portal.jobs import lease
 
 LIST_LENGTH = 50
 
@@ -53,6 +54,19 @@ class JobsView(SignedInPage, BaseView):
         response = send_file(path, mimetype=exporting.XLSX_MIMETYPE)
         response.headers["Content-Disposition"] = exporting.content_disposition(job.file_name)
         return response
+
+    @expose("/<int:job_id>/rerun", methods=("POST",))
+    def rerun(self, job_id):
+        """Run an interrupted job again, with the input it had (its owner's alone)."""
+        job = self._own(job_id)
+        problem = jobs.folder_problem()
+        if problem:
+            flash(problem, "error")
+        elif lease.rerun(job):
+            flash("Tác vụ đã được đưa vào hàng đợi để chạy lại.", "info")
+        else:
+            flash("Tác vụ này không ở trạng thái bị gián đoạn nên không chạy lại được.", "error")
+        return redirect(url_for(".job", job_id=job.id))
 
     def render(self, template, **context):
         config = current_app.config
