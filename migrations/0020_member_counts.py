@@ -42,28 +42,31 @@ SQLITE = [
        END""",
 ]
 
-# Counts are upserted in organisation order, so that two transactions adding
-# members to the same branches lock their count rows in the same order.
+# Every change is one upsert of (organisation, +n or -n) rows in organisation
+# order, so that transactions changing the same counts lock their rows in the
+# same order (two opposite moves at once would otherwise deadlock). A row
+# taking away members always exists already: it counted them.
+UPSERT = """INSERT INTO member_count AS kept (organisation_id, members) {rows}
+           ON CONFLICT (organisation_id) DO UPDATE SET members = kept.members + EXCLUDED.members"""
+
 POSTGRES = [
-    """CREATE FUNCTION member_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION member_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         INSERT INTO member_count AS kept (organisation_id, members)
-           SELECT branch_id, COUNT(*) FROM member_count_new GROUP BY branch_id ORDER BY branch_id
-           ON CONFLICT (organisation_id) DO UPDATE SET members = kept.members + EXCLUDED.members;
+         {UPSERT.format(rows="SELECT branch_id, COUNT(*) FROM member_count_new "
+                             "GROUP BY branch_id ORDER BY branch_id")};
          RETURN NULL;
        END $$""",
-    """CREATE FUNCTION member_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION member_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         UPDATE member_count AS kept SET members = kept.members - gone.members
-           FROM (SELECT branch_id, COUNT(*) AS members FROM member_count_old GROUP BY branch_id) AS gone
-          WHERE kept.organisation_id = gone.branch_id;
+         {UPSERT.format(rows="SELECT branch_id, -COUNT(*) FROM member_count_old "
+                             "GROUP BY branch_id ORDER BY branch_id")};
          RETURN NULL;
        END $$""",
-    """CREATE FUNCTION member_count_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION member_count_moved() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         UPDATE member_count SET members = members - 1 WHERE organisation_id = OLD.branch_id;
-         INSERT INTO member_count AS kept (organisation_id, members) VALUES (NEW.branch_id, 1)
-           ON CONFLICT (organisation_id) DO UPDATE SET members = kept.members + 1;
+         {UPSERT.format(rows="SELECT organisation_id, change FROM (VALUES (OLD.branch_id, -1), "
+                             "(NEW.branch_id, 1)) AS moved (organisation_id, change) "
+                             "ORDER BY organisation_id")};
          RETURN NULL;
        END $$""",
     """CREATE FUNCTION member_count_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
