@@ -128,6 +128,11 @@ class PortalModelView(ModelView):
             return None
         return model.__data__.get(self.scope_field.name)
 
+    def kept_count(self):
+        """The rows of the unfiltered list in this user's scope, from counts the
+        database keeps; None: count them (MemberView keeps them, migration 0020)."""
+        return None
+
     def get_one(self, id):
         try:
             pk = int(id)
@@ -163,7 +168,7 @@ class PortalModelView(ModelView):
         if search:
             query, count, matches = listing.narrow(self, query, search)
         if count is None and not self.simple_list_pager:
-            count = listing.count_rows(query)
+            count = listing.count_listed(self, query, bool(search or filters))
 
         if sort_column is not None:
             order = [(self._sortable_columns[sort_column], sort_desc)]

@@ -81,6 +81,16 @@ def count_rows(query):
     return query.clone().select(fn.COUNT(SQL("*"))).order_by().limit(None).offset(None).scalar()
 
 
+def count_listed(view, query, narrowed):
+    """How many rows the list holds: the view's kept count when no search or
+    filter narrows it (PostgreSQL reads every row to count them), else COUNT."""
+    if not narrowed:
+        kept = view.kept_count()
+        if kept is not None:
+            return kept
+    return count_rows(query)
+
+
 def narrow(view, query, search):
     """(query narrowed by the search, its row count if known, the matches if known).
 

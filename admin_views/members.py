@@ -2,10 +2,10 @@
 from flask import g
 
 from admin_views import auditing
-from admin_views.access import covers
+from admin_views.access import covers, organisations_in_scope
 from admin_views.base import PortalModelView
 from admin_views.filters import InSubtreeFilter, choice_filter
-from models import Member
+from models import Member, MemberCount
 from models.member import SENSITIVE_FIELDS
 
 MEMBER_LABELS = {
@@ -52,6 +52,10 @@ class MemberView(PortalModelView):
     # only rows inside the user's scope fill in (every listed row, in practice).
     column_export_list = column_list + SENSITIVE_FIELDS
     sensitive_columns = SENSITIVE_FIELDS
+
+    def kept_count(self):
+        # Every member record counts: the list hides no status by default.
+        return MemberCount.total(organisations_in_scope())
 
     def record_problems(self, model):
         problems = super().record_problems(model)

@@ -8,6 +8,7 @@ from models.geography import AdministrativeUnit, Village
 from models.job import Job
 from models.meeting import Meeting, MeetingUnit, Task, TaskAssignment, TaskUpdate
 from models.member import Member
+from models.member_count import MemberCount
 from models.notification import Notification
 from models.organisation import Organisation, OrganisationChange
 from models.reporting import Indicator, QuarterlyReport, ReportingPeriod, ReportValue
@@ -18,7 +19,7 @@ from models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 ALL_MODELS = [
     Setting, AdministrativeUnit, Village, Organisation, OrganisationChange, User,
-    Member, Directive, DirectiveAssignment, ImplementationReport,
+    Member, MemberCount, Directive, DirectiveAssignment, ImplementationReport,
     Campaign, CampaignParticipant, CampaignResult, TwinningLink, TwinningActivity,
     AuditLog, LoginAttempt, Indicator, ReportingPeriod, QuarterlyReport, ReportValue, Job,
     ApiToken, Webhook, WebhookDelivery, WebhookAttempt, Notification,

@@ -146,7 +146,8 @@ class ListRequest:
         query = listing.apply_filters(view, view.get_query(), self.filters, set())
         if self.search:
             query = listing.narrow(view, query, self.search)[0]
-        count = listing.count_rows(query) if self.count else None
+        count = (listing.count_listed(view, query, bool(self.search or self.filters))
+                 if self.count else None)
         query = self._walk_sort_index(query)
         if self.after is not None:
             query = query.where(cursor.after(self.order, self.after))
