@@ -7,6 +7,7 @@ class _FormFields(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms, self.fields = [], {}
         self._select, self._textarea, self._text, self._first_option = None, None, [], None
+        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -25,11 +26,15 @@ class _FormFields(HTMLParser):
             self.fields[name] = attrs.get("value") or ""
         elif tag == "select" and name:
             self._select, self._first_option = name, None
+            self._multiple = "multiple" in attrs
         elif tag == "option" and self._select:
             value = attrs.get("value", "")
             if self._first_option is None:
                 self._first_option = value
-            if "selected" in attrs:
+            if "selected" in attrs and self._multiple:
+                # A multiple choice sends every selected value, and none when none is.
+                self.fields.setdefault(self._select, []).append(value)
+            elif "selected" in attrs:
                 self.fields[self._select] = value
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
@@ -37,7 +42,8 @@ class _FormFields(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "select" and self._select:
             # A browser submits the first option when none is selected.
-            self.fields.setdefault(self._select, self._first_option or "")
+            if not self._multiple:
+                self.fields.setdefault(self._select, self._first_option or "")
             self._select = None
         elif tag == "textarea" and self._textarea:
             # HTML reads CR LF as LF and drops one newline after <textarea>;
