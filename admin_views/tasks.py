@@ -16,6 +16,7 @@ from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import ValidationError
 
 from admin_views import task_status
@@ -85,7 +86,12 @@ def bloc_units(also=()):
 
 
 class UnitsField(SelectMultipleField):
-    """The units of a task, ticked in a list of the bloc's units."""
+    """The units of a task, ticked in a list of the bloc's units (tick boxes:
+    a multiple <select> needs Ctrl on a desktop and hides choices on a phone)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+    field_flags = {"required": True}
 
     def pre_validate(self, form):
         if not self.data:
@@ -136,7 +142,8 @@ class TaskView(PortalModelView):
         f"{a.organisation.code}: {a.status_label}" for a in _scoped_assignments(m.id))}
     column_export_list = ("meeting", "position", "title", "deadline", "units")
     form_columns = ("meeting", "position", "title", "deadline")
-    form_widget_args = {"title": {"rows": 3}}
+    # The units' tick boxes as a plain list (Flask-Admin gives every field "form-control").
+    form_widget_args = {"title": {"rows": 3}, "units": {"class": "list-unstyled mb-0 task-units"}}
     search_hint = "nội dung nhiệm vụ"
 
     # --- scope: an editor's tasks are those of its section -----------------------------
@@ -163,8 +170,7 @@ class TaskView(PortalModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
-        form_class.units = UnitsField(TEXT["units"], coerce=int, description=(
-            "Giữ phím Ctrl (trên điện thoại: chạm) để chọn nhiều đơn vị."))
+        form_class.units = UnitsField(TEXT["units"], coerce=int)
         return form_class
 
     def create_form(self, obj=None):
@@ -188,7 +194,6 @@ class TaskView(PortalModelView):
         form.units.choices = [(unit.id, f"{unit.code} – {unit.name}") for unit in bloc_units(current)]
         if request.method == "GET":
             form.units.data = current
-        form.units.render_kw = {"size": min(max(len(form.units.choices), 4), 10)}
 
     def api_form(self, formdata, obj=None):
         # A JSON list is no form value: the API writes the task's own columns,

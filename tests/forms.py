@@ -21,7 +21,13 @@ class _FormFields(HTMLParser):
                 return
             if kind in ("checkbox", "radio"):
                 if "checked" in attrs:
-                    self.fields[name] = attrs.get("value", "y")
+                    value = attrs.get("value", "y")
+                    if kind == "checkbox" and name in self.fields:
+                        # Tick boxes of one name send every ticked value.
+                        held = self.fields[name]
+                        self.fields[name] = (held if isinstance(held, list) else [held]) + [value]
+                    else:
+                        self.fields[name] = value
                 return
             self.fields[name] = attrs.get("value") or ""
         elif tag == "select" and name:
