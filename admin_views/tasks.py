@@ -91,7 +91,6 @@ class UnitsField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-    field_flags = {"required": True}
 
     def pre_validate(self, form):
         if not self.data:

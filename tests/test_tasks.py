@@ -132,6 +132,9 @@ def test_an_editor_reads_only_the_tasks_of_its_section(login, tasks, app, client
     assert shared.title in listed and alone.title not in listed
     # NONGDAN's part of the shared task is not shown to PHUNU either.
     assert "NONGDAN:" not in listed
+    # Searched without accents, within the section still.
+    assert shared.title in editor.get("/admin/task/?search=dong bao dan toc").get_data(as_text=True)
+    assert alone.title not in editor.get("/admin/task/?search=nghe nghiep").get_data(as_text=True)
     response = editor.get(f"/admin/task/details/?id={alone.id}")
     assert response.status_code == 302 and "/details/" not in response.headers["Location"]
 
@@ -212,7 +215,7 @@ def test_an_update_is_kept_in_the_history_with_its_author_note_and_file(login, t
 
 
 def test_api_update_writes_the_history_too(tasks, app, client, make_user):
-    shared, _ = tasks
+    shared, alone = tasks
     mine = assignment(shared, "PHUNU")
     api = api_as(app, client, make_user, "phunu", role="editor", org="PHUNU")
     response = api.send("PATCH", f"/task-assignments/{mine.id}", {"status": "failed"}, if_match='"1"')
@@ -221,6 +224,13 @@ def test_api_update_writes_the_history_too(tasks, app, client, make_user):
                         {"status": "failed", "note": "Thiếu kinh phí"}, if_match='"1"')
     assert response.status_code == 200, response.json
     assert [(u.status, u.note) for u in TaskUpdate.select()] == [("failed", "Thiếu kinh phí")]
+    # Neither the unit nor the task of an assignment is written through it.
+    version = f'"{TaskAssignment.get_by_id(mine.id).version}"'
+    moved = api.send("PATCH", f"/task-assignments/{mine.id}",
+                     {"organisation": unit("NONGDAN").id, "task": alone.id}, if_match=version)
+    assert moved.status_code in (200, 422), moved.json
+    again = TaskAssignment.get_by_id(mine.id)
+    assert (again.organisation_id, again.task_id) == (unit("PHUNU").id, shared.id)
 
 
 USERS = {"quantri": ("admin", None), "vanphong": ("secretariat", None),
