@@ -10,14 +10,12 @@ from dataclasses import dataclass
 
 from admin_views.access import organisations_in_scope
 from models import Meeting, Organisation
-from models.meeting import TASK_STATUS_CHOICES, TASK_STATUS_LABELS, UNFINISHED, Task, TaskAssignment
+from models.meeting import TASK_STATUS_CHOICES, UNFINISHED, Task, TaskAssignment
 from models.reporting import quarter_label
 
 # Badge colour of each status, in the order of TASK_STATUS_CHOICES.
 STATUS_BADGES = {"not_started": "secondary", "in_progress": "info", "done": "success", "failed": "danger"}
 STATUSES = [value for value, _label in TASK_STATUS_CHOICES]
-# A deadline this close (in days) is shown as coming soon.
-DUE_SOON_DAYS = 7
 
 
 def overdue_days(assignment, today):
@@ -121,10 +119,6 @@ def meeting_choices():
     return [(m.id, f"{quarter_label(m.year, m.quarter)}: {m.title}")
             for m in Meeting.select(Meeting.id, Meeting.year, Meeting.quarter, Meeting.title)
             .order_by(Meeting.year.desc(), Meeting.quarter.desc())]
-
-
-def status_label(status):
-    return TASK_STATUS_LABELS.get(status, status)
 
 
 @dataclass
