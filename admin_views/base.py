@@ -333,6 +333,12 @@ class PortalModelView(ModelView):
                 "Bạn chỉ được ghi dữ liệu của tổ chức mình và các đơn vị trực thuộc."
             )
 
+    def save_related(self, form, model):
+        """Write the rows that hang off a record saved from `form` (its inline
+        children), inside the save's transaction: a ValidationError here undoes
+        the whole save."""
+        save_inline(form, model)
+
     def inline_names(self):
         return [name for inline in self.inline_models or ()
                 for name in inlines.backrefs_to(self.model, _inline_model(inline))]
@@ -376,7 +382,7 @@ class PortalModelView(ModelView):
                     model.version = 1
                 self._on_model_change(form, model, True)
                 model.save(force_insert=True)
-                save_inline(form, model)
+                self.save_related(form, model)
                 self.audit("create", model, {}, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()
@@ -397,7 +403,7 @@ class PortalModelView(ModelView):
                 if expected is not None:
                     self._claim_version(model, expected)
                 model.save()
-                save_inline(form, model)
+                self.save_related(form, model)
                 self.audit("update", model, before, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()

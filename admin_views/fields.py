@@ -126,11 +126,14 @@ class AttachmentField(fields.FileField):
     extension, by its first bytes and by size. The column keeps the stored
     name; an empty upload keeps the current file."""
 
-    def __init__(self, label=None, subdir="files", validators=(), **kwargs):
+    def __init__(self, label=None, subdir="files", validators=(), kept_by=(), **kwargs):
         # The column's length limit applies to the stored name, not the upload.
         validators = [v for v in validators if not isinstance(v, Length)]
         super().__init__(label, validators=validators, **kwargs)
         self.subdir = subdir
+        # Other columns that may hold the same stored name (a history of
+        # uploads): a file replaced here stays while one of them still names it.
+        self.kept_by = tuple(kept_by)
 
     def _upload(self):
         data = self.data
@@ -168,22 +171,22 @@ class AttachmentField(fields.FileField):
         upload.save(os.path.join(folder, stored))
         old, new = getattr(obj, name), f"{self.subdir}/{stored}"
         setattr(obj, name, new)
-        column = getattr(type(obj), name)
+        columns = (getattr(type(obj), name),) + self.kept_by
 
         @after_this_request
         def settle(response):
             # The save's transaction has ended by now: the file no row holds goes,
             # the replaced one after a save, the new one after a refused save.
-            _remove_unreferenced(column, old if _referenced(column, new) else new)
+            _remove_unreferenced(columns, old if _referenced(columns, new) else new)
             return response
 
 
-def _referenced(column, stored):
-    return column.model.select().where(column == stored).exists()
+def _referenced(columns, stored):
+    return any(column.model.select().where(column == stored).exists() for column in columns)
 
 
-def _remove_unreferenced(column, stored):
-    if not stored or _referenced(column, stored):
+def _remove_unreferenced(columns, stored):
+    if not stored or _referenced(columns, stored):
         return
     subdir, _, name = stored.partition("/")
     if not subdir.isalnum():

@@ -5,11 +5,14 @@ from flask_admin.theme import Bootstrap4Theme
 
 import admin_views as views
 from admin_views.access import SignedInPage
+from admin_views.task_board import TaskBoardView
+from admin_views.task_status import meeting_tasks
+from admin_views.tasks import TaskAssignmentView, TaskView
 from admin_views.webhooks import WebhookDeliveryView, WebhookView
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
     Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
-    User, Village, Webhook, WebhookDelivery,
+    User, Village, Webhook, WebhookDelivery, Task, TaskAssignment,
 )
 from portal import home
 from portal.account import AccountView
@@ -29,7 +32,7 @@ class PortalIndexView(SignedInPage, AdminIndexView):
     @expose("/")
     def index(self):
         return self.render("admin/index.html", work=home.quarter_work(self.admin),
-                           directives=home.directive_work(self.admin))
+                           directives=home.directive_work(self.admin), tasks=home.task_work(self.admin))
 
 
 IMPORTS = "Nhập dữ liệu"
@@ -49,6 +52,8 @@ REGISTRY = [
     (views.CampaignView, Campaign, "Phong trào, cuộc vận động", "Phong trào"),
     (views.CampaignResultView, CampaignResult, "Kết quả phong trào", "Phong trào"),
     (views.TwinningLinkView, TwinningLink, "Kết nghĩa", None),
+    (TaskView, Task, "Nhiệm vụ", "Hội nghị giao ban"),
+    (TaskAssignmentView, TaskAssignment, "Nhiệm vụ của đơn vị", "Hội nghị giao ban"),
     (views.UserView, User, "Tài khoản", "Hệ thống"),
     (views.AuditLogView, AuditLog, "Nhật ký hệ thống", "Hệ thống"),
     (views.SettingView, Setting, "Cấu hình", "Hệ thống"),
@@ -65,12 +70,17 @@ def build_admin(app):
         theme=Bootstrap4Theme(base_template="portal_base.html", fluid=True),
         csp_nonce_generator=csp_nonce,
     )
+    # The meeting page's task list (templates/admin/meetings/_tasks.html) reads through this.
+    app.jinja_env.globals["meeting_tasks"] = meeting_tasks
     for view_class, model, name, category in REGISTRY:
         if model is QuarterlyReport:
             # The quarter's work first, then its lists and catalogues.
             admin.add_link(MenuLink(name="Nhập báo cáo quý", endpoint="quarterlyreport.entry",
                                     category=category))
         admin.add_view(view_class(model, name=name, category=category))
+        if model is TaskAssignment:
+            admin.add_view(TaskBoardView(name="Bảng theo dõi nhiệm vụ", endpoint="taskboard",
+                                         url="/admin/task-board", category=category))
         if model is Member:
             # Beside the members: the secretariat's list across organisations.
             admin.add_view(PeopleInSeveralUnitsView(name="Người tham gia nhiều tổ chức", endpoint="people",

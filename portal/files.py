@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from flask_login import login_required
 
 from admin_views.access import organisations_in_scope
-from models import Directive, ImplementationReport
+from models import Directive, ImplementationReport, TaskUpdate
 
 bp = Blueprint("files", __name__)
 
@@ -20,8 +20,15 @@ def _report_files(stored):
     return query if ids is None else query.where(ImplementationReport.organisation.in_(ids))
 
 
+def _task_files(stored):
+    # Every file a unit attached to a task is kept in its progress history.
+    query = TaskUpdate.select().where(TaskUpdate.attachment == stored)
+    ids = organisations_in_scope()
+    return query if ids is None else query.where(TaskUpdate.organisation.in_(ids))
+
+
 # Which records hold each upload folder's files, as this user may see them.
-OWNERS = {"directives": _directive_files, "reports": _report_files}
+OWNERS = {"directives": _directive_files, "reports": _report_files, "tasks": _task_files}
 
 
 @bp.route("/files/<path:stored>")

@@ -6,12 +6,14 @@ approve, reports waiting for approval. Every unit and report is read through
 the quarterly report view's scoped queries, so an editor sees its own
 section only. Then the directives: a user bound to a unit sees its section's
 assignments, deadlines and standing, overdue first; the province-wide roles
-see the units late in reporting.
+see the units late in reporting. Last the meeting's tasks: a unit's open
+tasks and their deadlines for those bound to it, the overdue ones for the
+province-wide roles.
 """
 import datetime
 from dataclasses import dataclass, field
 
-from admin_views import directives
+from admin_views import directives, task_status
 from admin_views.access import scope_root, user_role
 from admin_views.report_workflow import APPROVERS
 from models import DirectiveAssignment, QuarterlyReport, ReportingPeriod
@@ -20,6 +22,8 @@ from models import DirectiveAssignment, QuarterlyReport, ReportingPeriod
 ANSWERED_SHOWN_DAYS = 90
 # The province-wide home page lists this many late units, then links to all.
 LATE_SHOWN = 10
+# A unit's tasks still owed: what its home page lists.
+OPEN_TASK_STATUSES = ("not_started", "in_progress")
 
 
 @dataclass
@@ -47,6 +51,37 @@ class DirectiveWork:
     confined: bool  # bound to one unit's section: its own duties, else the late units
     standings: list  # [Standing] shown, most urgent first
     late: int  # how many are overdue in all
+
+
+@dataclass
+class TaskWork:
+    confined: bool  # bound to one unit's section: its open tasks, else the overdue ones
+    assignments: list  # [TaskAssignment] shown, overdue first, then nearest deadline
+    overdue: int  # how many are overdue in all
+    today: datetime.date
+
+    def deadline_text(self, assignment):
+        return task_status.deadline_text(assignment, self.today)
+
+    def is_overdue(self, assignment):
+        return task_status.overdue_days(assignment, self.today) > 0
+
+
+def task_work(admin, today=None):
+    """TaskWork for the user's section, or None when it holds no tasks at all."""
+    view = _view(admin, "taskassignment")
+    if view is None or not view.is_accessible():
+        return None
+    today = today or datetime.date.today()
+    if not task_status.assignments().exists():
+        return None
+    found = list(task_status.assignments(statuses=OPEN_TASK_STATUSES))
+    late = [a for a in found if task_status.overdue_days(a, today)]
+    confined = scope_root() is not None
+    shown = sorted(late, key=lambda a: a.task.deadline) + [a for a in found if a not in late]
+    if not confined:
+        shown = late[:LATE_SHOWN]
+    return TaskWork(confined, shown, len(late), today)
 
 
 def report_view(admin):

@@ -7,6 +7,7 @@ class _FormFields(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms, self.fields = [], {}
         self._select, self._textarea, self._text, self._first_option = None, None, [], None
+        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -20,16 +21,26 @@ class _FormFields(HTMLParser):
                 return
             if kind in ("checkbox", "radio"):
                 if "checked" in attrs:
-                    self.fields[name] = attrs.get("value", "y")
+                    value = attrs.get("value", "y")
+                    if kind == "checkbox" and name in self.fields:
+                        # Tick boxes of one name send every ticked value.
+                        held = self.fields[name]
+                        self.fields[name] = (held if isinstance(held, list) else [held]) + [value]
+                    else:
+                        self.fields[name] = value
                 return
             self.fields[name] = attrs.get("value") or ""
         elif tag == "select" and name:
             self._select, self._first_option = name, None
+            self._multiple = "multiple" in attrs
         elif tag == "option" and self._select:
             value = attrs.get("value", "")
             if self._first_option is None:
                 self._first_option = value
-            if "selected" in attrs:
+            if "selected" in attrs and self._multiple:
+                # A multiple choice sends every selected value, and none when none is.
+                self.fields.setdefault(self._select, []).append(value)
+            elif "selected" in attrs:
                 self.fields[self._select] = value
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
@@ -37,7 +48,8 @@ class _FormFields(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "select" and self._select:
             # A browser submits the first option when none is selected.
-            self.fields.setdefault(self._select, self._first_option or "")
+            if not self._multiple:
+                self.fields.setdefault(self._select, self._first_option or "")
             self._select = None
         elif tag == "textarea" and self._textarea:
             # HTML reads CR LF as LF and drops one newline after <textarea>;

@@ -19,12 +19,13 @@ from tests.forms import rendered_form
 
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignParticipant, Directive, DirectiveAssignment,
-    Indicator, Organisation, ReportingPeriod, Setting, Village,
+    Indicator, Meeting, Organisation, ReportingPeriod, Setting, Task, TaskAssignment, Village,
 )
 
 # Shared catalogues: every role reads them, only admins and the secretariat write.
+# (A task is the secretariat's; its units' parts, TaskAssignment, sit in the tree.)
 CATALOGUES = {Directive, DirectiveAssignment, Campaign, CampaignParticipant, Village,
-              AdministrativeUnit, Indicator, ReportingPeriod}
+              AdministrativeUnit, Indicator, ReportingPeriod, Meeting, Task}
 # Held by admins alone.
 SYSTEM = {"portal_user", "setting"}
 OWNER_NAMES = ("organisation", "branch", "organisation_id")
@@ -59,6 +60,9 @@ def subtree(code):
 
 def visible_ids(model, allowed_orgs):
     """What a user confined to `allowed_orgs` may read of `model` (None: all)."""
+    if model is Task and allowed_orgs is not None:
+        # A task is read in the sections it is assigned to (admin_views/tasks.py).
+        return {a.task_id for a in TaskAssignment.select() if a.organisation_id in allowed_orgs}
     if model in CATALOGUES or allowed_orgs is None:
         return None
     return {row.id for row in model.select() if owner_of(model, row) in allowed_orgs}
@@ -76,6 +80,15 @@ def world(app, runner, login, client):
                   .where(Organisation.path.startswith(Organisation.get(code=code).path)).first())
         admin.get(f"/admin/member/details/?id={member.id}")
     admin.post("/logout")
+    if not Task.select().exists():
+        # The meeting's tasks, for PHUNU, NONGDAN and both: the walk covers their screens too.
+        meeting = Meeting.create(year=2024, quarter=2, title="Giao ban quý II/2024",
+                                 held_on=datetime.date(2024, 6, 20))
+        for position, codes in enumerate((("PHUNU",), ("NONGDAN",), ("PHUNU", "NONGDAN")), 1):
+            task = Task.create(meeting=meeting, position=position, title=f"Nhiệm vụ {position}",
+                               deadline=datetime.date(2024, 9, 30))
+            for code in codes:
+                TaskAssignment.create(task=task, organisation=Organisation.get(code=code))
     return app
 
 

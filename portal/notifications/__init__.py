@@ -11,6 +11,7 @@ from flask_login import current_user
 from models import Notification, db
 from portal.notifications.centre import notify, notify_job_finished, notify_report_returned
 from portal.notifications.reminders import Reminder, register as register_reminders
+from portal.notifications import task_reminders  # noqa: F401  (registers the tasks' reminders)
 
 log = logging.getLogger(__name__)
 
