@@ -328,6 +328,11 @@ class PortalModelView(ModelView):
                 "Bạn chỉ được ghi dữ liệu của tổ chức mình và các đơn vị trực thuộc."
             )
 
+    def save_children(self, form, model):
+        """Rows kept through the record's form, written in its save's transaction
+        once the record has its id: the inline lists, or what a view adds."""
+        save_inline(form, model)
+
     def inline_names(self):
         return [name for inline in self.inline_models or ()
                 for name in inlines.backrefs_to(self.model, _inline_model(inline))]
@@ -355,7 +360,7 @@ class PortalModelView(ModelView):
                     model.version = 1
                 self._on_model_change(form, model, True)
                 model.save(force_insert=True)
-                save_inline(form, model)
+                self.save_children(form, model)
                 self.audit("create", model, {}, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()
@@ -374,7 +379,7 @@ class PortalModelView(ModelView):
                 if expected is not None:
                     self._claim_version(model, expected)
                 model.save()
-                save_inline(form, model)
+                self.save_children(form, model)
                 self.audit("update", model, before, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()

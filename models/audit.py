@@ -18,6 +18,7 @@ ACTION_CHOICES = [
     ("export", "Xuất dữ liệu"),
     ("import", "Nhập dữ liệu"),
     ("status", "Đổi trạng thái"),
+    ("freeze", "Chốt số liệu giao ban"),
 ]
 
 

@@ -5,10 +5,11 @@ from flask_admin.theme import Bootstrap4Theme
 
 import admin_views as views
 from admin_views.access import SignedInPage
+from admin_views.meetings import MeetingView
 from admin_views.webhooks import WebhookDeliveryView, WebhookView
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
-    Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
+    Meeting, Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
     User, Village, Webhook, WebhookDelivery,
 )
 from portal import home
@@ -48,6 +49,7 @@ REGISTRY = [
     (views.CampaignView, Campaign, "Phong trào, cuộc vận động", "Phong trào"),
     (views.CampaignResultView, CampaignResult, "Kết quả phong trào", "Phong trào"),
     (views.TwinningLinkView, TwinningLink, "Kết nghĩa", None),
+    (MeetingView, Meeting, "Hội nghị giao ban", "Hội nghị giao ban"),
     (views.UserView, User, "Tài khoản", "Hệ thống"),
     (views.AuditLogView, AuditLog, "Nhật ký hệ thống", "Hệ thống"),
     (views.SettingView, Setting, "Cấu hình", "Hệ thống"),
