@@ -19,12 +19,12 @@ from tests.forms import rendered_form
 
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignParticipant, Directive, DirectiveAssignment,
-    Indicator, Organisation, ReportingPeriod, Setting, Village,
+    Indicator, Meeting, Organisation, ReportingPeriod, Setting, Village,
 )
 
 # Shared catalogues: every role reads them, only admins and the secretariat write.
 CATALOGUES = {Directive, DirectiveAssignment, Campaign, CampaignParticipant, Village,
-              AdministrativeUnit, Indicator, ReportingPeriod}
+              AdministrativeUnit, Indicator, ReportingPeriod, Meeting}
 # Held by admins alone.
 SYSTEM = {"portal_user", "setting"}
 OWNER_NAMES = ("organisation", "branch", "organisation_id")

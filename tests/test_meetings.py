@@ -360,3 +360,23 @@ def test_the_api_lists_meetings_and_never_writes_the_snapshot(meeting, login, ap
     assert editor.send("PATCH", f"/meetings/{meeting.id}", {"title": "x"},
                        if_match=f'"{stored.version}"').status_code == 403
     assert QuarterlyReport.select().count() >= 2
+
+
+def test_the_list_finds_a_meeting_by_its_words_without_accents(meeting, login):
+    office = as_office(login)
+    found = text(office.get("/admin/meeting/?search=hoi+truong+tinh+uy"))
+    assert details(meeting) in found
+    assert details(meeting) not in text(office.get("/admin/meeting/?search=dak+lak"))
+
+
+def test_the_demo_holds_the_seed_quarters_meeting_with_its_figures_frozen(app, runner, login):
+    assert runner.invoke(args=["seed-demo", "--members", "50"]).exit_code == 0
+    meeting = Meeting.get(Meeting.year == 2019, Meeting.quarter == 2)
+    data = snapshot.load(meeting)
+    # Seed 000: "phát triển được 2.407 hội viên mới", PHUNU 77,9% coverage.
+    assert data["total"]["members_new"] == 2407
+    assert round(next(r for r in data["rows"] if r["code"] == "PHUNU")["values"]["coverage_rate"], 1) == 77.9
+    assert units_of(meeting) == sorted(["MTTQ", "DOAN", "PHUNU", "NONGDAN", "CCB", "LDLD"])
+    page = text(as_office(login).get(details(meeting)))
+    assert figure(page, "members_new", "TOTAL") == "2.407" and figure(page, "coverage_rate", "PHUNU") == "77,9%"
+    assert "Chốt lại số liệu" in page and "data-changed" not in page
