@@ -13,7 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from admin_views import auditing
 from admin_views.access import covers, organisations_in_scope
@@ -23,15 +23,27 @@ from admin_views.report_rules import year_problem
 from models import Meeting, MeetingUnit, Organisation, Task, db
 from models.reporting import quarter_label
 from portal.meetings import agenda, snapshot
-from portal.reporting import formatting
+from portal.reporting import data as report_data, formatting
 
 MAX_REASON = 2000
+
+
+class TickList:
+    """One Bootstrap check box a line: Flask-Admin's `form-control` class
+    would squeeze a plain list into the height of one input box."""
+
+    def __call__(self, field, **kwargs):
+        boxes = Markup("").join(
+            Markup('<div class="form-check">{} {}</div>').format(
+                option(class_="form-check-input"), option.label(class_="form-check-label"))
+            for option in field)
+        return Markup('<div id="{}" class="tick-list pt-1">{}</div>').format(field.id, boxes)
 
 
 class UnitsField(SelectMultipleField):
     """The units present, ticked in a list: the bloc's six, rarely more."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = TickList()
     option_widget = CheckboxInput()
 
 
@@ -126,8 +138,13 @@ class MeetingView(PortalModelView):
 
     def create_form(self, obj=None):
         form = self._with_units(super().create_form(obj))
-        if "attending_units" in form and request.method == "GET":
-            form.attending_units.data = [pk for pk, _ in form.attending_units.choices]
+        if request.method == "GET":
+            # Most meetings: the quarter just reported, every unit present.
+            latest = report_data.latest_reported_quarter()
+            if latest and "year" in form and form.year.data is None:
+                form.year.data, form.quarter.data = latest
+            if "attending_units" in form:
+                form.attending_units.data = [pk for pk, _ in form.attending_units.choices]
         return form
 
     def edit_form(self, obj=None):

@@ -73,7 +73,7 @@ def ticked(page):
 def figure(page, code, unit_code):
     """The text of one cell of the meeting's figures table."""
     row = re.search(rf'<tr data-code="{code}">.*?</tr>', page, re.S).group(0)
-    cell = re.search(rf'<td class="figure[^"]*" data-unit="{unit_code}">(.*?)</td>', row, re.S).group(1)
+    cell = re.search(rf'<td class="num[^"]*" data-unit="{unit_code}">(.*?)</td>', row, re.S).group(1)
     return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
 
 
