@@ -235,11 +235,15 @@ class MeetingView(PortalModelView):
             comparison.reports = [r for r in comparison.reports if covers(r.report.organisation_id)]
         visible = {row["organisation_id"] for row in data["rows"]
                    if not confined or covers(row["organisation_id"])} if data else set()
+        # Before the freeze, the clerk sees which units the table still lacks.
+        missing = [row["name"] for row in data["rows"]
+                   if not any(v is not None for v in row["values"].values())] \
+            if data and meeting.snapshot is None else []
         carried = agenda.carried_over(meeting)
         if confined:
             carried = [a for a in carried if covers(a.organisation_id)]
         return dict(
-            figures=data, frozen=meeting.snapshot is not None, comparison=comparison,
+            figures=data, frozen=meeting.snapshot is not None, comparison=comparison, missing=missing,
             live_visible=visible, show_total_live=not confined, fmt=formatting,
             units=[u.organisation for u in
                    MeetingUnit.select(MeetingUnit, Organisation).join(Organisation)

@@ -188,6 +188,8 @@ def test_before_freezing_the_page_shows_the_live_totals_marked_not_frozen(meetin
     assert "Chưa chốt số liệu." in page and 'id="freeze-form"' in page
     assert figure(page, "members_new", "PHUNU") == "1.548"
     assert figure(page, "members_new", "TOTAL") == "1.659"
+    missing = re.search(r'<div class="mt-1" id="missing-units">(.*?)</div>', page, re.S).group(1)
+    assert "Tỉnh đoàn" in missing and "Hội Liên hiệp Phụ nữ tỉnh" not in missing
     # An editor sees its own unit's live figures only, and no live total.
     page = text(as_phunu(login).get(details(meeting)))
     assert figure(page, "members_new", "PHUNU") == "1.548"
