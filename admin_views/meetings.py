@@ -181,6 +181,15 @@ class MeetingView(PortalModelView):
 
     # --- rules ---------------------------------------------------------------
 
+    def on_model_change(self, form, model, is_created):
+        # Browsers send a textarea's line breaks as CR LF: stored as the
+        # demo and the documents write them, a form saved unchanged is unchanged.
+        for name in ("attendees", "agenda", "assessment", "conclusions"):
+            value = getattr(model, name)
+            if value:
+                setattr(model, name, value.replace("\r\n", "\n").replace("\r", "\n"))
+        super().on_model_change(form, model, is_created)
+
     def record_problems(self, model):
         problems = super().record_problems(model)
         if model.year is not None and year_problem(model.year):

@@ -107,6 +107,8 @@ def test_the_secretariat_records_a_meeting_with_its_units_in_one_audited_save(me
     assert meeting.title == "Hội nghị giao ban Khối quý II năm 2024"
     assert meeting.held_on == D(2024, 6, 20) and meeting.snapshot is None and meeting.frozen_at is None
     assert units_of(meeting) == ["MTTQ", "NONGDAN", "PHUNU"]
+    # The browser's CR LF line breaks are stored as plain line breaks.
+    assert meeting.attendees == "Đ/c Nguyễn Thị Hoa, Chủ tịch Hội LHPN tỉnh\nĐ/c Rah Lan Chung, Chủ tịch Hội ND tỉnh"
     entry = AuditLog.get(AuditLog.record_table == "meeting", AuditLog.action == "create")
     assert sorted(u["organisation"] for u in json.loads(entry.changes)["units"][1]) == \
         sorted(int(i) for i in ids("PHUNU", "NONGDAN", "MTTQ"))
@@ -272,6 +274,9 @@ def test_freezing_needs_reports_a_csrf_token_and_then_locks_the_quarter(sent, lo
     assert "Chưa có báo cáo nào của Quý III/2024 đã gửi hoặc đã duyệt" in page
     stored = Meeting.get_by_id(empty.id)
     assert stored.snapshot is None and stored.version == empty.version
+    # A meeting not frozen, without tasks, is deleted with its units.
+    office.post("/admin/meeting/delete/", data={"id": empty.id})
+    assert Meeting.get_or_none(Meeting.id == empty.id) is None and MeetingUnit.select().count() == 0
 
     office.post(NEW, data=meeting_form())
     meeting = Meeting.get(Meeting.quarter == 2)
@@ -328,6 +333,9 @@ def test_unfinished_tasks_of_earlier_meetings_go_onto_the_next_agenda_by_themsel
     # The unit marks it done: off the agenda at once, nothing copied.
     TaskAssignment.update(status="done").where(TaskAssignment.organisation == unit("NONGDAN").id).execute()
     assert "Nhiệm vụ của NONGDAN" not in text(office.get(details(q3)))
+    # A meeting whose tasks are on record is not deleted under them.
+    page = text(office.post("/admin/meeting/delete/", data={"id": meeting.id}, follow_redirects=True))
+    assert "còn 4 nhiệm vụ của hội nghị" in page and Meeting.get_or_none(Meeting.id == meeting.id)
     # An editor sees its own section's carried-over tasks only.
     page = text(login("hn_ccb", role="editor", org="NONGDAN").get(details(q3)))
     assert "Nhiệm vụ của CCB" not in page
