@@ -333,10 +333,9 @@ class PortalModelView(ModelView):
                 "Bạn chỉ được ghi dữ liệu của tổ chức mình và các đơn vị trực thuộc."
             )
 
-    def save_related(self, form, model):
-        """Write the rows that hang off a record saved from `form` (its inline
-        children), inside the save's transaction: a ValidationError here undoes
-        the whole save."""
+    def save_children(self, form, model):
+        """Rows kept through the record's form, written in its save's transaction
+        once the record has its id: the inline lists, or what a view adds."""
         save_inline(form, model)
 
     def inline_names(self):
@@ -382,7 +381,7 @@ class PortalModelView(ModelView):
                     model.version = 1
                 self._on_model_change(form, model, True)
                 model.save(force_insert=True)
-                self.save_related(form, model)
+                self.save_children(form, model)
                 self.audit("create", model, {}, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()
@@ -403,7 +402,7 @@ class PortalModelView(ModelView):
                 if expected is not None:
                     self._claim_version(model, expected)
                 model.save()
-                self.save_related(form, model)
+                self.save_children(form, model)
                 self.audit("update", model, before, auditing.snapshot(model, self.inline_names()))
             except Exception as ex:
                 txn.rollback()

@@ -206,8 +206,8 @@ class TaskView(PortalModelView):
         # The audit entry of a task shows its units before and after.
         return ["assignments"]
 
-    def save_related(self, form, model):
-        super().save_related(form, model)
+    def save_children(self, form, model):
+        super().save_children(form, model)
         if "units" not in form:
             return
         wanted = set(form.units.data or ())

@@ -2,6 +2,32 @@
 from peewee import *
 import datetime
 
+# Searched like every other searchable table (0002, 0014): an FTS5 table on
+# SQLite, the prefix index on PostgreSQL (its function made by 0014).
+SEARCHED = ('meeting', 'task')
+
+
+def _search_indexes(db):
+    if isinstance(db, SqliteDatabase):
+        for table in SEARCHED:
+            index = f'{table}_search'
+            for statement in (
+                f"CREATE VIRTUAL TABLE {index} USING fts5(search_text, content='{table}', "
+                f"content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='1 2 3')",
+                f"CREATE TRIGGER {index}_ai AFTER INSERT ON {table} BEGIN "
+                f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END",
+                f"CREATE TRIGGER {index}_ad AFTER DELETE ON {table} BEGIN "
+                f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+                f"CREATE TRIGGER {index}_au AFTER UPDATE OF search_text ON {table} BEGIN "
+                f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+                f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END",
+            ):
+                db.execute_sql(statement)
+    else:
+        for table in SEARCHED:
+            db.execute_sql(f"CREATE INDEX {table}_search_prefixes ON {table} "
+                           "USING gin (search_prefixes(search_text)) WITH (fastupdate = off)")
+
 
 def up(migrator, db):
     class User(Model):
@@ -92,36 +118,13 @@ def up(migrator, db):
     _search_indexes(db)
 
 
-# Meetings and tasks are searched like every other searchable table (0002, 0009, 0014).
-SEARCHED = ('meeting', 'task')
-
-
-def _search_indexes(db):
-    for table in SEARCHED:
-        index = f'{table}_search'
-        if isinstance(db, SqliteDatabase):
-            db.execute_sql(
-                f"CREATE VIRTUAL TABLE {index} USING fts5(search_text, content='{table}', "
-                f"content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='1 2 3 4 5 6 7')")
-            db.execute_sql(
-                f"CREATE TRIGGER {index}_ai AFTER INSERT ON {table} BEGIN "
-                f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END")
-            db.execute_sql(
-                f"CREATE TRIGGER {index}_ad AFTER DELETE ON {table} BEGIN "
-                f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END")
-            db.execute_sql(
-                f"CREATE TRIGGER {index}_au AFTER UPDATE OF search_text ON {table} BEGIN "
-                f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-                f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END")
-        else:
-            db.execute_sql(
-                f"CREATE INDEX {table}_search_prefixes ON {table} USING gin (search_prefixes(search_text)) "
-                "WITH (fastupdate = off)")
-
-
 def down(migrator, db):
-    if isinstance(db, SqliteDatabase):
-        for table in SEARCHED:
+    for table in SEARCHED:
+        if isinstance(db, SqliteDatabase):
             db.execute_sql(f'DROP TABLE IF EXISTS {table}_search')
+            for suffix in ('ai', 'ad', 'au'):
+                db.execute_sql(f'DROP TRIGGER IF EXISTS {table}_search_{suffix}')
+        else:
+            db.execute_sql(f'DROP INDEX IF EXISTS {table}_search_prefixes')
     for table in ('task_update', 'task_assignment', 'task', 'meeting_unit', 'meeting'):
         migrator.migrate(migrator.drop_table(table))

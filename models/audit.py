@@ -19,6 +19,7 @@ ACTION_CHOICES = [
     ("import", "Nhập dữ liệu"),
     ("status", "Đổi trạng thái"),
     ("backup", "Sao lưu dữ liệu"),
+    ("freeze", "Chốt số liệu giao ban"),
 ]
 
 

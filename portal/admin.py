@@ -5,14 +5,15 @@ from flask_admin.theme import Bootstrap4Theme
 
 import admin_views as views
 from admin_views.access import SignedInPage
+from admin_views.meetings import MeetingView
 from admin_views.task_board import TaskBoardView
 from admin_views.task_status import meeting_tasks
 from admin_views.tasks import TaskAssignmentView, TaskView
 from admin_views.webhooks import WebhookDeliveryView, WebhookView
 from models import (
     AdministrativeUnit, AuditLog, Campaign, CampaignResult, Directive, ImplementationReport, Indicator,
-    Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, TwinningLink,
-    User, Village, Webhook, WebhookDelivery, Task, TaskAssignment,
+    Meeting, Member, Organisation, OrganisationChange, QuarterlyReport, ReportingPeriod, Setting, Task,
+    TaskAssignment, TwinningLink, User, Village, Webhook, WebhookDelivery,
 )
 from portal import home
 from portal.account import AccountView
@@ -52,6 +53,7 @@ REGISTRY = [
     (views.CampaignView, Campaign, "Phong trào, cuộc vận động", "Phong trào"),
     (views.CampaignResultView, CampaignResult, "Kết quả phong trào", "Phong trào"),
     (views.TwinningLinkView, TwinningLink, "Kết nghĩa", None),
+    (MeetingView, Meeting, "Hội nghị giao ban", "Hội nghị giao ban"),
     (TaskView, Task, "Nhiệm vụ", "Hội nghị giao ban"),
     (TaskAssignmentView, TaskAssignment, "Nhiệm vụ của đơn vị", "Hội nghị giao ban"),
     (views.UserView, User, "Tài khoản", "Hệ thống"),

@@ -15,10 +15,10 @@ import datetime
 import random
 
 from models import (
-    AdministrativeUnit, Campaign, Directive, Member, Organisation, QuarterlyReport, TwinningLink,
-    Village, db,
+    AdministrativeUnit, Campaign, Directive, Meeting, Member, Organisation, QuarterlyReport,
+    TwinningLink, Village, db,
 )
-from portal.demo import figures
+from portal.demo import figures, meetings
 from portal.demo.common import BASE_CODES
 from portal.demo.people import members as make_members
 from portal.demo.places import geography, organisations
@@ -54,6 +54,7 @@ def check_empty():
         ("phong trào", Campaign.select().count()),
         ("quan hệ kết nghĩa", TwinningLink.select().count()),
         ("báo cáo quý", QuarterlyReport.select().count()),
+        ("hội nghị giao ban", Meeting.select().count()),
     ):
         if count:
             found.append(f"{count:,}".replace(",", ".") + f" {label}")
@@ -92,6 +93,7 @@ def build(members=3000, seed=2024, today=None):
         campaigns(units, made)
         twinning(units, villages, merged_village, made["13"])
         figures.load_demo(rng, today)
+        meetings.giao_ban(units)
         recent_activity(rng, figures.quarters_before(figures.quarter_of(today)))
         set_province()
         accounts = users(units)

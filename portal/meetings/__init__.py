@@ -1,0 +1,1 @@
+"""The giao ban meeting: its frozen figures (snapshot) and its agenda (agenda)."""
