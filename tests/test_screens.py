@@ -63,5 +63,6 @@ def test_registry_covers_every_record_type():
                         "ApiToken",  # each user keeps their own on Tài khoản → Khóa API
                         "Notification",  # each user's own, on the bell's page (portal/notifications)
                         "MemberCount",  # kept by the database's triggers (migration 0020)
-                        "TaskUpdate"}  # a unit's progress history, under its task assignment
+                        "TaskUpdate",  # a unit's progress history, under its task assignment
+                        "MeetingUnit"}  # the units ticked on the meeting's own form
     assert {m.__name__ for m in ALL_MODELS} - {m.__name__ for m in listed} == edited_elsewhere
