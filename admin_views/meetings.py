@@ -5,58 +5,25 @@ A meeting is a bloc-wide record kept by the secretariat and read by everyone.
 (portal/meetings/snapshot.py); the meeting's page shows them as read and,
 beside them, whatever the live arithmetic now says differently.
 """
-import datetime
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup, escape
-from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput
 
 from admin_views import auditing
 from admin_views.access import covers, organisations_in_scope
 from admin_views.base import PortalModelView, StaleRecord
 from admin_views.filters import choice_filter
 from admin_views.report_rules import year_problem
+from admin_views.unit_ticks import UnitsField
 from models import Meeting, MeetingUnit, Organisation, Task, db
 from models.reporting import quarter_label
 from portal.meetings import agenda, snapshot
 from portal.reporting import data as report_data, formatting
 
 MAX_REASON = 2000
-
-
-class TickList:
-    """One Bootstrap check box a line: Flask-Admin's `form-control` class
-    would squeeze a plain list into the height of one input box."""
-
-    def __call__(self, field, **kwargs):
-        boxes = Markup("").join(
-            Markup('<div class="form-check">{} {}</div>').format(
-                option(class_="form-check-input"), option.label(class_="form-check-label"))
-            for option in field)
-        return Markup('<div id="{}" class="tick-list pt-1">{}</div>').format(field.id, boxes)
-
-
-class UnitsField(SelectMultipleField):
-    """The units present, ticked in a list: the bloc's six, rarely more."""
-
-    widget = TickList()
-    option_widget = CheckboxInput()
-
-
-def bloc_units():
-    """The units a meeting is attended by: the bloc root's active children."""
-    root = snapshot.bloc_root()
-    if root is None:
-        return []
-    today = datetime.date.today()
-    return list(Organisation.select()
-                .where(Organisation.parent == root.id,
-                       Organisation.active_to.is_null() | (Organisation.active_to > today))
-                .order_by(Organisation.id))
 
 
 def _frozen(view, context, model, name):
@@ -107,7 +74,7 @@ class MeetingView(PortalModelView):
     column_filters = (Meeting.year, choice_filter(Meeting.quarter, "Quý"))
     form_columns = ("year", "quarter", "title", "held_on", "place", "chair", "attendees", "agenda",
                     "assessment", "conclusions", "report_number", "notice_number")
-    form_extra_fields = {"attending_units": UnitsField("Đơn vị dự họp", coerce=int)}
+    form_extra_fields = {"attending_units": UnitsField("Đơn vị dự họp")}
     form_widget_args = {
         "title": {"placeholder": "Ví dụ: Hội nghị giao ban Khối quý II năm 2025"},
         "attendees": {"rows": 5, "placeholder": "Đ/c Nguyễn Văn A, Phó Bí thư Thường trực Tỉnh ủy"},
@@ -128,12 +95,8 @@ class MeetingView(PortalModelView):
 
     def _with_units(self, form, chosen=()):
         if "attending_units" in form:
-            units = bloc_units()
-            known = {u.id for u in units}
             # A unit recorded earlier and since dissolved stays offered, ticked.
-            units += [o for o in Organisation.select().where(Organisation.id.in_(list(chosen)))
-                      if o.id not in known] if chosen else []
-            form.attending_units.choices = [(u.id, u.name) for u in units]
+            form.attending_units.offer(chosen)
         return form
 
     def create_form(self, obj=None):

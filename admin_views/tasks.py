@@ -15,8 +15,6 @@ from flask import has_request_context, request
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
-from wtforms import SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import ValidationError
 
 from admin_views import task_status
@@ -24,13 +22,13 @@ from admin_views.access import organisations_in_scope
 from admin_views.base import PortalModelView, attach_related
 from admin_views.fields import AttachmentField, attachment_link
 from admin_views.filters import InSubtreeFilter, choice_filter
+from admin_views.unit_ticks import UnitsField
 from models import Meeting, Organisation
 from models.meeting import TASK_STATUS_LABELS, Task, TaskAssignment, TaskUpdate
 
 TEXT = {
     "units": "Đơn vị được giao",
     "pick_units": "Hãy chọn ít nhất một đơn vị được giao.",
-    "unknown_unit": "Có đơn vị không hợp lệ trong danh sách được giao.",
     "keep_unit": ("Không thể bỏ {unit} khỏi nhiệm vụ: đơn vị đã cập nhật tiến độ {count} lần. "
                   "Lịch sử cập nhật phải được giữ lại."),
     "used_task": ("Không thể xoá nhiệm vụ “{task}”: các đơn vị đã cập nhật tiến độ {count} lần. "
@@ -74,32 +72,6 @@ class MeetingFilter(BasePeeweeFilter):
         return "là"
 
 
-def bloc_units(also=()):
-    """The units a task may be assigned to: those directly under the bloc,
-    still active, plus any already assigned (`also`, ids)."""
-    today = datetime.date.today()
-    roots = Organisation.select(Organisation.id).where(Organisation.kind == "khoi")
-    active = (Organisation.active_to.is_null() | (Organisation.active_to > today))
-    query = Organisation.select().where((Organisation.parent.in_(roots) & active)
-                                        | Organisation.id.in_(list(also) or [0]))
-    return list(query.order_by(Organisation.code))
-
-
-class UnitsField(SelectMultipleField):
-    """The units of a task, ticked in a list of the bloc's units (tick boxes:
-    a multiple <select> needs Ctrl on a desktop and hides choices on a phone)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        if not self.data:
-            raise ValidationError(TEXT["pick_units"])
-        known = {value for value, _label in self.choices}
-        if any(value not in known for value in self.data):
-            raise ValidationError(TEXT["unknown_unit"])
-
-
 def _units_list(view, context, model, name):
     """The task's units and their status, as badges (in the user's section)."""
     found = getattr(model, "_shown_assignments", None)
@@ -141,8 +113,7 @@ class TaskView(PortalModelView):
         f"{a.organisation.code}: {a.status_label}" for a in _scoped_assignments(m.id))}
     column_export_list = ("meeting", "position", "title", "deadline", "units")
     form_columns = ("meeting", "position", "title", "deadline")
-    # The units' tick boxes as a plain list (Flask-Admin gives every field "form-control").
-    form_widget_args = {"title": {"rows": 3}, "units": {"class": "list-unstyled mb-0 task-units"}}
+    form_widget_args = {"title": {"rows": 3}}
     search_hint = "nội dung nhiệm vụ"
 
     # --- scope: an editor's tasks are those of its section -----------------------------
@@ -169,7 +140,7 @@ class TaskView(PortalModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
-        form_class.units = UnitsField(TEXT["units"], coerce=int)
+        form_class.units = UnitsField(TEXT["units"], required=TEXT["pick_units"])
         return form_class
 
     def create_form(self, obj=None):
@@ -190,7 +161,7 @@ class TaskView(PortalModelView):
         if "units" not in form:
             return
         current = [a.organisation_id for a in obj.assignments] if obj is not None else []
-        form.units.choices = [(unit.id, f"{unit.code} – {unit.name}") for unit in bloc_units(current)]
+        form.units.offer(current)
         if request.method == "GET":
             form.units.data = current
 
