@@ -42,9 +42,11 @@ class WholeNumberField(fields.IntegerField):
 
     widget = fields.StringField.widget
 
-    def __init__(self, *args, maximum=None, **kwargs):
+    def __init__(self, *args, maximum=None, grouped=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.maximum = maximum
+        # A year is a name, not a quantity: 2026, never "2.026".
+        self.grouped = grouped
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -64,7 +66,9 @@ class WholeNumberField(fields.IntegerField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return f"{self.data:,}".replace(",", ".") if self.data is not None else ""
+        if self.data is None:
+            return ""
+        return f"{self.data:,}".replace(",", ".") if self.grouped else str(self.data)
 
 
 class StrictAjaxSelectField(AjaxSelectField):
@@ -254,7 +258,7 @@ class PortalConverter(CustomModelConverter):
             # A plain integer column holds 32 bits on PostgreSQL: a larger number
             # is refused here, in words, not by the database as a 500.
             kwargs["maximum"] = INT32_MAX
-        return field.name, WholeNumberField(**kwargs)
+        return field.name, WholeNumberField(grouped=field.name != "year", **kwargs)
 
     def handle_foreign_key(self, model, field, **kwargs):
         loader = getattr(self.view, "_form_ajax_refs", {}).get(field.name)

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from models import (
-    AuditLog, Meeting, MeetingUnit, Organisation, QuarterlyReport, Task, TaskAssignment,
+    AuditLog, Meeting, MeetingUnit, Organisation, QuarterlyReport, ReportingPeriod, Task, TaskAssignment,
 )
 from portal.meetings import agenda, snapshot
 from tests.forms import rendered_form
@@ -390,3 +390,18 @@ def test_the_demo_holds_the_seed_quarters_meeting_with_its_figures_frozen(app, r
     page = text(as_office(login).get(details(meeting)))
     assert figure(page, "members_new", "TOTAL") == "2.407" and figure(page, "coverage_rate", "PHUNU") == "77,9%"
     assert "Chốt lại số liệu" in page and "data-changed" not in page
+
+
+def test_a_year_reads_as_a_year_in_the_forms(meeting, login):
+    """A year is written 2024 on the meeting's and the quarter's forms, never "2.024";
+    counts keep their thousands dot."""
+    office = as_office(login)
+    page = text(office.get(f"/admin/meeting/edit/?id={meeting.id}"))
+    assert re.search(r'name="year"[^>]*value="2024"', page), re.findall(r'<input[^>]*name="year"[^>]*>', page)
+    period = ReportingPeriod.get(ReportingPeriod.year == 2024, ReportingPeriod.quarter == 2)
+    page = text(office.get(f"/admin/reportingperiod/edit/?id={period.id}"))
+    assert re.search(r'name="year"[^>]*value="2024"', page)
+    # The meeting saved back unchanged keeps its year.
+    form = rendered_form(text(office.get(f"/admin/meeting/edit/?id={meeting.id}")))
+    assert office.post(f"/admin/meeting/edit/?id={meeting.id}", data=form).status_code == 302
+    assert Meeting.get_by_id(meeting.id).year == 2024
