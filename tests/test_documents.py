@@ -234,3 +234,27 @@ def test_the_previous_quarter_is_compared_as_its_meeting_read_it(seed, runner, t
                    snapshot=json.dumps(snapshot), frozen_at=datetime.datetime(2019, 4, 15, 9))
     _, path = export(runner, "meeting-report", tmp_path)
     assert "phát triển mới 2.407 đoàn viên, hội viên (tăng 407 so với quý trước)" in text(read(path.read_bytes()))
+
+
+def test_the_next_notice_carries_the_tasks_still_owed(seed, runner, tmp_path):
+    """Q2's tasks: PHUNU's done, NONGDAN's not started past its deadline. Q3's
+    notice names NONGDAN's under the tasks of earlier quarters, not PHUNU's."""
+    from models import Task, TaskAssignment
+
+    meeting_of_seed_quarter()
+    women = TaskAssignment.select().join(Task).where(Task.title.startswith("Tổ chức tập huấn")).get()
+    TaskAssignment.update(status="done").where(TaskAssignment.id == women.id).execute()
+    farmers = TaskAssignment.select().join(Task).where(Task.title.startswith("Thành lập tổ hội")).get()
+    TaskAssignment.update(status="in_progress", note="Đã thành lập 2/5 tổ").where(
+        TaskAssignment.id == farmers.id).execute()
+    meeting_of_seed_quarter(year=2019, quarter=3, title="Hội nghị giao ban Khối quý III/2019",
+                            held_on=datetime.date(2019, 10, 15), notice_number="31-TB/MTTQ-BTT")
+    result, path = export(runner, "conclusion-notice", tmp_path, quarter=3)
+    assert result.exit_code == 0, result.output
+    document = read(path.read_bytes())
+    words = text(document)
+    assert ("- Hội Nông dân tỉnh: Thành lập tổ hội nghề nghiệp trồng cà phê (thời hạn 31/08/2019; "
+            "đang thực hiện: Đã thành lập 2/5 tổ).") in words
+    assert "Hội Liên hiệp Phụ nữ tỉnh: Tổ chức tập huấn" not in words
+    headings = [p.text for p in paragraphs(document) if p.style.name == "Body heading"]
+    assert headings[2:] == ["3. Nhiệm vụ các kỳ trước chưa hoàn thành", "4. Nhiệm vụ trọng tâm quý IV năm 2019"]

@@ -6,6 +6,7 @@ VARIABLES lists them, in the words the template page shows the secretariat.
 from models import Indicator, Meeting, MeetingUnit, Organisation, Setting, Task, TaskAssignment
 from models.reporting import QUARTER_NAMES, quarter_label
 from portal.documents import figures as quarter_data
+from portal.meetings import agenda
 from portal.reporting import data, formatting
 
 VARIABLES = [
@@ -24,6 +25,8 @@ VARIABLES = [
     ("twinning.villages, .activities, .support", "Số thôn, làng kết nghĩa; số hoạt động và số tiền hỗ trợ "
                                                  "(đồng) trong quý"),
     ("tasks", "Nhiệm vụ hội nghị giao: t.title, t.units (các đơn vị thực hiện), t.deadline (dd/mm/yyyy)"),
+    ("carried", "Nhiệm vụ của các kỳ trước chưa hoàn thành, chuyển sang hội nghị này: c.title, c.unit, "
+                "c.deadline (dd/mm/yyyy), c.status («Chưa thực hiện»…), c.note"),
     ("meeting.title, .held_on, .place, .chair", "Tên, ngày họp, địa điểm, người chủ trì"),
     ("meeting.attendees, meeting.units", "Người dự (mỗi dòng một người) và các đơn vị dự họp (danh sách)"),
     ("meeting.agenda, .assessment, .conclusions", "Chương trình, đánh giá, kết luận (mỗi dòng một đoạn)"),
@@ -88,6 +91,19 @@ def task_part(meeting, scope_ids=None):
     return tasks
 
 
+def carried_part(meeting, scope_ids=None):
+    """Tasks of earlier meetings still owed at this one (portal/meetings/agenda.py),
+    for a confined user those of its own section only."""
+    if meeting is None:
+        return []
+    found = agenda.carried_over(meeting)
+    if scope_ids is not None:
+        mine = {row.id for row in Organisation.select(Organisation.id).where(Organisation.id.in_(scope_ids))}
+        found = [a for a in found if a.organisation_id in mine]
+    return [{"title": a.task.title, "unit": a.organisation.name, "deadline": day_text(a.task.deadline),
+             "status": a.status_label, "note": a.note} for a in found]
+
+
 def build(year, quarter, meeting=None, root=None):
     """The context of (year, quarter), for a user confined to `root` (None: all).
     Raises quarter_data.NoFigures when there is neither a meeting nor a figure."""
@@ -96,10 +112,11 @@ def build(year, quarter, meeting=None, root=None):
         raise quarter_data.NoFigures(
             f"Chưa có hội nghị giao ban và chưa có số liệu báo cáo đã gửi của {quarter_label(year, quarter)}.")
     scope_ids = Organisation.subtree_ids(root) if root is not None else None
-    return assemble(year, quarter, numbers, meeting_part(meeting), task_part(meeting, scope_ids))
+    return assemble(year, quarter, numbers, meeting_part(meeting), task_part(meeting, scope_ids),
+                    carried_part(meeting, scope_ids))
 
 
-def assemble(year, quarter, numbers, meeting, tasks):
+def assemble(year, quarter, numbers, meeting, tasks, carried=()):
     indicators, total, previous, rows = numbers.indicators, numbers.total, numbers.previous, numbers.rows
     units = [{"name": row["name"], "code": row["code"],
               "f": quarter_data.figure_entries(indicators, row.get("values") or {})} for row in rows]
@@ -114,6 +131,7 @@ def assemble(year, quarter, numbers, meeting, tasks):
         "units_with": {code: [u for u in units if u["f"][code]["value"]] for code, *_ in indicators},
         "twinning": dict(numbers.twinning, support=formatting.number(numbers.twinning.get("support") or 0)),
         "tasks": tasks,
+        "carried": list(carried),
         "meeting": meeting,
         "frozen": numbers.frozen,
     }
@@ -138,7 +156,9 @@ def sample(province="Gia Lai"):
                "assessment": "Đánh giá", "conclusions": "Kết luận", "report_number": "1/BC",
                "notice_number": "1/TB"}
     tasks = [{"title": "Nhiệm vụ mẫu", "deadline": "30/09/2025", "units": "Đơn vị mẫu"}]
-    context = assemble(2025, 2, numbers, meeting, tasks)
+    carried = [{"title": "Nhiệm vụ kỳ trước", "unit": "Đơn vị mẫu", "deadline": "30/06/2025",
+                "status": "Đang thực hiện", "note": "Ghi chú mẫu"}]
+    context = assemble(2025, 2, numbers, meeting, tasks, carried)
     context["province"] = province
     return context
 

@@ -67,7 +67,12 @@ Các đơn vị đã phát triển mới {{ f.members_new.text }} đoàn viên, 
 {{ meeting.assessment }}
 # 2. Kết luận
 {{ meeting.conclusions }}
-# 3. Nhiệm vụ trọng tâm {{ next_quarter_name }}
+{% if carried %}# 3. Nhiệm vụ các kỳ trước chưa hoàn thành
+{% for c in carried %}
+- {{ c.unit }}: {{ c.title }} (thời hạn {{ c.deadline }}; {{ c.status|lower }}{% if c.note %}: {{ c.note }}{% endif %}).
+{% endfor %}
+Đề nghị các đơn vị khẩn trương hoàn thành trong {{ next_quarter_name }}.
+{% endif %}# {{ 4 if carried else 3 }}. Nhiệm vụ trọng tâm {{ next_quarter_name }}
 {% for t in tasks %}
 {{ loop.index }}. {{ t.title }} (Đơn vị thực hiện: {{ t.units }}; thời hạn: {{ t.deadline }}).
 {% else %}
