@@ -27,6 +27,39 @@ class PortalApi(Api):
     # Every documented error is our problem+json, not smorest's `Error`.
     ERROR_SCHEMA = Problem
 
+    def __init__(self, *args, **kwargs):
+        self._pending_docs = []
+        self._spec = None
+        super().__init__(*args, **kwargs)
+
+    # The OpenAPI document is written when first read. Documenting a resource
+    # deep-copies each of its schemas: most of the time it takes to build an
+    # app, which a test's or a command's app would otherwise pay for nothing.
+    @property
+    def spec(self):
+        while self._pending_docs:
+            blueprint, name, parameters = self._pending_docs.pop(0)
+            blueprint.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+            self._spec.tag({"name": name, "description": blueprint.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value):
+        self._spec = value
+
+    def init_app(self, app, *, spec_kwargs=None):
+        # One Api serves each app built in this process in turn: a new app's
+        # document starts from nothing.
+        self._pending_docs = []
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """smorest's, with the blueprint's documentation left for `spec`."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._pending_docs.append((blp, name, parameters))
+
     def _register_error_handlers(self):
         """Errors stay ours: problem+json under /api/, HTML pages elsewhere
         (smorest's handler would answer every HTTP error in the app with JSON)."""
