@@ -22,7 +22,16 @@ from admin_views.base import HIDDEN_COLUMNS
 NEVER_SHOWN = set(HIDDEN_COLUMNS) - {"version"} | {"password_hash", "session_token"}
 
 
-class Problem(Schema):
+class DocSchema(Schema):
+    """A schema of the API, never changed once built. smorest copies an
+    endpoint's documentation at each of its decorators; copying the schemas
+    inside it too was most of the time an app took to start."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class Problem(DocSchema):
     """RFC 9457 problem details, with our stable `code` and Vietnamese `message`."""
 
     type = fields.String(metadata={"description": "Loại lỗi (about:blank#<code>)"})
@@ -35,7 +44,7 @@ class Problem(Schema):
                          metadata={"description": "Lỗi theo từng trường: tên trường → các thông báo"})
 
 
-class StrictInput(Schema):
+class StrictInput(DocSchema):
     """A request body: a field the form does not have is refused, not ignored."""
 
     class Meta:
@@ -117,7 +126,7 @@ class ChildList:
     def schema(self, resource_name):
         declared = {f.name: output_field(f, str(self.labels.get(f.name, f.name)), f.choices)
                     for f in self.columns}
-        return Schema.from_dict(declared, name=_schema_name(resource_name, "".join(
+        return DocSchema.from_dict(declared, name=_schema_name(resource_name, "".join(
             part.capitalize() for part in self.name.split("_"))))
 
 
@@ -152,7 +161,7 @@ def record_schema(view, resource_name):
     for child in child_lists(view):
         declared[child.name] = fields.List(fields.Nested(child.schema(resource_name)), metadata={
             "description": f"{child.title}: chỉ có khi đọc từng bản ghi; chỉ đọc qua API"})
-    return Schema.from_dict(declared, name=_schema_name(resource_name, "Record"))
+    return DocSchema.from_dict(declared, name=_schema_name(resource_name, "Record"))
 
 
 def input_schema(view, resource_name, form, partial):
@@ -190,7 +199,7 @@ def _extra_field(form_field, label):
 
 
 def list_schema(record, resource_name):
-    return Schema.from_dict({
+    return DocSchema.from_dict({
         "data": fields.List(fields.Nested(record), required=True,
                             metadata={"description": "Các bản ghi của trang này"}),
         "next_cursor": fields.String(allow_none=True, required=True, metadata={
