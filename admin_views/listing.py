@@ -30,6 +30,16 @@ MAX_PAGE = 10 ** 9
 BIGINT = 2 ** 63 - 1
 
 
+def record_id(value):
+    """An id from a query string, or None: a word, or a number no id column
+    holds (`?meeting=99999999999999999999` would overflow the database)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= BIGINT else None
+
+
 def page_within(page):
     """The page to read: `?page=-1` is the first, `?page=99999999999999999999` an empty one."""
     return max(0, min(page or 0, MAX_PAGE))

@@ -13,6 +13,7 @@ from flask_admin import BaseView, expose
 
 from admin_views import task_status
 from admin_views.access import SignedInPage, organisations_in_scope
+from admin_views.listing import record_id
 from models import Organisation
 from models.meeting import TASK_STATUS_CHOICES, Task, TaskAssignment
 from models.reporting import quarter_label
@@ -24,7 +25,7 @@ class TaskBoardView(SignedInPage, BaseView):
     @expose("/")
     def index(self):
         today = datetime.date.today()
-        meeting_id = _int(request.args.get("meeting"))
+        meeting_id = record_id(request.args.get("meeting"))
         year, quarter = _quarter(request.args.get("quarter"))
         code = (request.args.get("unit") or "").strip().upper()
         units = self.units()
@@ -72,11 +73,6 @@ class TaskBoardView(SignedInPage, BaseView):
         return args
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _quarter(value):

@@ -22,6 +22,7 @@ from admin_views.access import organisations_in_scope
 from admin_views.base import PortalModelView, attach_related
 from admin_views.fields import AttachmentField, attachment_link
 from admin_views.filters import InSubtreeFilter, choice_filter
+from admin_views.listing import record_id
 from admin_views.unit_ticks import UnitsField
 from models import Meeting, Organisation
 from models.meeting import TASK_STATUS_LABELS, Task, TaskAssignment, TaskUpdate
@@ -60,10 +61,10 @@ class MeetingFilter(BasePeeweeFilter):
         return self.options
 
     def validate(self, value):
-        return _int(value) is not None
+        return record_id(value) is not None
 
     def clean(self, value):
-        return _int(value)
+        return record_id(value)
 
     def apply(self, query, value):
         return query.where(self.column == value)
@@ -147,7 +148,7 @@ class TaskView(PortalModelView):
         form = super().create_form(obj)
         self._offer_units(form, None)
         if request.method == "GET" and "meeting" in request.args and "meeting" in form:
-            meeting = Meeting.get_or_none(Meeting.id == _int(request.args.get("meeting")))
+            meeting = Meeting.get_or_none(Meeting.id == record_id(request.args.get("meeting")))
             if meeting is not None:
                 form.meeting.data = meeting
         return form
@@ -309,8 +310,3 @@ class TaskAssignmentView(PortalModelView):
             created_at=model.updated_at)
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -52,6 +52,8 @@ def test_the_bell_leads_to_the_users_notifications(page, server, request, width)
         # The bar is folded on a phone: its toggler shows the count, the bell is inside.
         assert page.inner_text("#toggler-unread") == "3"
         page.click(".navbar-toggler")
+        # Bootstrap slides the bar open; a click during the slide can land beside the bell.
+        page.wait_for_selector(".navbar-collapse.collapse.show")
     page.click("#notification-bell")
     page.wait_for_url("**/admin/notifications/")
     titles = page.locator(".notification-title").all_inner_texts()
