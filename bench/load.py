@@ -101,8 +101,12 @@ def run(args):
             _stop(process)
     logs = "".join(_read(os.path.join(workdir, name)) for name in os.listdir(workdir) if name.endswith(".log"))
     checked["locked"] = logs.count("database is locked")
-    shutil.rmtree(workdir, ignore_errors=True)
-    return report(args, stats, checked)
+    outcome = report(args, stats, checked)
+    if outcome:
+        print(f"Nhật ký của các máy chủ được giữ lại ở {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return outcome
 
 
 def prepare(database, members):
