@@ -22,7 +22,7 @@ def setup(users):
     unit whose report for the open quarter is not yet sent, each editing its
     own members: two users never edit the same record, so every refused
     edit is a bug, not a race the test made."""
-    from models import AuditLog, Member, Organisation, QuarterlyReport, ReportingPeriod, User, db
+    from models import AuditLog, Indicator, Member, Organisation, QuarterlyReport, ReportingPeriod, User, db
 
     with _app().app_context():
         members = Member.select().limit(1).count()
@@ -59,8 +59,11 @@ def setup(users):
                 secretariat.append({"username": username})
         if len(editors) < editors_wanted:
             raise SystemExit(f"only {len(editors)} units can take an editor; generate a larger province")
+        # The grid refuses a percentage over 100 %, as the users' figures must respect.
+        percentages = [[f"v{i.numerator_id}", f"v{i.denominator_id}"] for i in Indicator.in_force()
+                       if i.kind == "ratio" and i.scale == 100]
         return {"members": members, "year": period.year, "quarter": period.quarter,
-                "editors": editors, "secretariat": secretariat,
+                "editors": editors, "secretariat": secretariat, "percentages": percentages,
                 "audit_from": AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0}
 
 

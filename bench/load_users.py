@@ -22,7 +22,7 @@ from locust import HttpUser, between, task
 from bench.load_setup import EDITOR_WEIGHT, PASSWORD, SECRETARIAT_WEIGHT
 
 # Filled by bench/load.py before the run.
-PLAN = {"nodes": [], "editors": [], "secretariat": [], "year": None, "quarter": None}
+PLAN = {"nodes": [], "editors": [], "secretariat": [], "year": None, "quarter": None, "percentages": []}
 LEDGER = {"edits": {}, "grids": {}, "imports": [], "submitted": set(), "conflicts": 0}
 _lock = threading.Lock()
 _phones = itertools.count(1)
@@ -167,7 +167,7 @@ class Editor(PortalUser):
         fields = _Form.of(page.text, "version")
         if fields is None:
             return
-        values = {name: str(random.randint(0, 400)) for name in fields if re.fullmatch(r"v\d+", name)}
+        values = _figures(fields)
         fields.update(values)
         self.saves += 1
         # A unit saves its draft a few times, then sends it.
@@ -184,6 +184,7 @@ class Editor(PortalUser):
                 with _lock:
                     LEDGER["conflicts"] += 1
             else:
+                # Figures that keep every rule are never refused: a 200 here is a failure too.
                 saved.failure(f"the report was not saved ({saved.status_code})")
 
     @task(1)
@@ -237,6 +238,16 @@ class Secretariat(PortalUser):
     @task(1)
     def small_export(self):
         self.get("/admin/member/export/xlsx/?search=nguyen+thi+hoa", "xuất Excel nhỏ")
+
+
+def _figures(fields):
+    """Random figures for the grid's inputs that keep its rules: each
+    percentage's numerator at most its denominator."""
+    values = {name: random.randint(0, 400) for name in fields if re.fullmatch(r"v\d+", name)}
+    for top, bottom in PLAN["percentages"]:
+        if top in values and bottom in values and values[top] > values[bottom]:
+            values[top], values[bottom] = values[bottom], values[top]
+    return {name: str(value) for name, value in values.items()}
 
 
 def _member_file(branch_code, citizen_ids):

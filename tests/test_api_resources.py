@@ -66,6 +66,18 @@ def test_count_and_limits(app, client, make_user, members):
         assert response.status_code == 400 and response.json["code"] == "invalid_limit"
 
 
+@pytest.mark.parametrize("role, unit", [("admin", None), ("editor", "PHUNU")])
+def test_a_searched_count_is_the_rows_the_search_walks(app, client, make_user, members, role, unit):
+    api = api_as(app, client, make_user, "u", role, unit) if unit else api_as(app, client, make_user, role)
+    for query in ({"q": "dang"}, {"q": "thi an"}, {"q": "nguyen", "gender": "nu"}):
+        rows, _pages = api.walk("/members", limit=9, **query)
+        counted = api.get("/members", limit=9, count="true", **query)
+        assert rows and counted.json["count"] == len(rows), query
+        assert [row["id"] for row in counted.json["data"]] == [row["id"] for row in rows[:9]]
+    # PHUNU holds every other generated name: half of the 32 "Đặng" names.
+    assert api.get("/members", count="true", q="dang").json["count"] == (16 if unit else 32)
+
+
 def test_search_folds_accents_and_the_d_stroke(app, client, make_user):
     for name in ("Nguyễn Thị Hoa", "Đặng Văn Út", "Ksor H'Mai", "Nguyễn Văn Khoa"):
         add_member(full_name=name)

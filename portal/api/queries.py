@@ -144,10 +144,11 @@ class ListRequest:
         """(rows of the page, the count if asked)."""
         view = self.view
         query = listing.apply_filters(view, view.get_query(), self.filters, set())
+        count = None
         if self.search:
-            query = listing.narrow(view, query, self.search)[0]
-        count = (listing.count_listed(view, query, bool(self.search or self.filters))
-                 if self.count else None)
+            query, count, _matches = listing.narrow(view, query, self.search, counted=self.count)
+        if self.count and count is None:
+            count = listing.count_listed(view, query, bool(self.search or self.filters))
         query = self._walk_sort_index(query)
         if self.after is not None:
             query = query.where(cursor.after(self.order, self.after))
