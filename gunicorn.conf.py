@@ -10,6 +10,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_coun
 worker_class = "gthread"
 threads = 4
 timeout = 60
+# Longer than any client keeps an idle connection to us: nginx's upstream
+# keepalive_timeout (60 s, deploy/nginx.conf) or a browser between clicks. At
+# gunicorn's default of 2 s a request sent on a reused connection as the
+# worker closed it was reset (bench/load.py saw five per minute), and nginx
+# does not resend a POST that met a closed connection.
+keepalive = 75
 graceful_timeout = 30
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

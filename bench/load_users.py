@@ -23,7 +23,7 @@ from bench.load_setup import EDITOR_WEIGHT, PASSWORD, SECRETARIAT_WEIGHT
 
 # Filled by bench/load.py before the run.
 PLAN = {"nodes": [], "editors": [], "secretariat": [], "year": None, "quarter": None, "percentages": []}
-LEDGER = {"edits": {}, "grids": {}, "imports": [], "submitted": set(), "conflicts": 0}
+LEDGER = {"edits": {}, "grids": {}, "imports": [], "submitted": set(), "conflicts": 0, "signed_in": 0}
 _lock = threading.Lock()
 _phones = itertools.count(1)
 
@@ -113,6 +113,8 @@ class PortalUser(HttpUser):
                                "csrf_token": _csrf(page.text)})
         if done.status_code != 302:
             raise RuntimeError(f"{self.account['username']} could not sign in: {done.status_code}")
+        with _lock:
+            LEDGER["signed_in"] += 1
 
 
 class Editor(PortalUser):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue, db
 from portal.reporting import arithmetic as ar
+from portal.reporting import dashboard
 from portal.reporting.arithmetic import IndicatorSpec
 from portal.reporting.totals import Selection, build, quarters_for
 
@@ -462,3 +463,23 @@ def store(children, reports):
         if rows:
             ReportValue.insert_many(rows).execute()
     return ids
+
+
+@FAST
+@given(worlds(), st.sets(st.sampled_from([s.code for s in SPECS]), min_size=1))
+def test_leaving_indicators_out_changes_none_of_the_others_figures(world, kept):
+    """The dashboard adds up only what it charts (and its ratios' parts), from
+    reports read without the other figures: each unit's figures stay the totals page's."""
+    children, _, quarters, reports = world
+    some = dashboard.charted_specs(SPECS, kept)
+    codes = {s.code for s in some}
+    assert codes >= kept
+    narrow = ar.Reports({key: {c: v for c, v in values.items() if c in codes} for key, values in reports.items()},
+                        reports.status)
+    whole, part = ar.Rollup(quarters, children, reports, SPECS), ar.Rollup(quarters, children, narrow, some)
+    for unit in below(ROOT, children):
+        everything, only = whole.figures(unit), part.figures(unit)
+        for code in codes:
+            assert same(only.values.get(code), everything.values.get(code)), (unit, code)
+            assert only.coverage.get(code) == everything.coverage.get(code), (unit, code)
+            assert only.carried.get(code) == everything.carried.get(code), (unit, code)

@@ -45,9 +45,10 @@ def _quarter_number():
     return ReportingPeriod.year * 4 + ReportingPeriod.quarter - 1
 
 
-def load_reports(quarters, statuses=COUNTED):
+def load_reports(quarters, statuses=COUNTED, codes=None):
     """{(organisation id, (year, quarter)): {indicator code: value}} for `quarters`,
-    as an arithmetic.Reports that also knows each report's status.
+    as an arithmetic.Reports that also knows each report's status; with
+    `codes`, only those indicators' figures (every report is still there).
 
     Read as plain tuples from the cursor: a province's five quarters are some
     60.000 figures, and building a peewee row for each would be most of the
@@ -57,7 +58,12 @@ def load_reports(quarters, statuses=COUNTED):
     if not quarters:
         return reports
     wanted = _quarter_number().in_(sorted({quarter_index(*q) for q in quarters}))
+    wanted_codes = codes
     codes = dict(Indicator.select(Indicator.id, Indicator.code).tuples())
+    joined = ReportValue.report == QuarterlyReport.id
+    if wanted_codes is not None:
+        # In the join, not the WHERE: a report without these figures still counts as filed.
+        joined &= ReportValue.indicator.in_([i for i, code in codes.items() if code in wanted_codes] or [0])
     # One statement, so one moment: read apart, a report sent between the
     # reads brought figures for a report the first read had not seen (a 500).
     rows = (QuarterlyReport
@@ -65,7 +71,7 @@ def load_reports(quarters, statuses=COUNTED):
                     QuarterlyReport.status, ReportValue.indicator, ReportValue.value)
             .join(ReportingPeriod)
             .switch(QuarterlyReport)
-            .join(ReportValue, JOIN.LEFT_OUTER, on=(ReportValue.report == QuarterlyReport.id))
+            .join(ReportValue, JOIN.LEFT_OUTER, on=joined)
             .where(wanted, QuarterlyReport.status.in_(statuses)))
     for org_id, year, quarter, status, indicator_id, value in db.execute(rows):
         key = (org_id, (year, quarter))
