@@ -179,8 +179,11 @@ class ReportPages:
     def _parents(self):
         """Units with units below them: what the overview can be asked for."""
         has_children = Organisation.select(Organisation.parent).where(Organisation.parent.is_null(False))
+        # Plain rows of what the picker shows: a province has some 2.000 such
+        # units, and whole models of them were most of this page's time.
         return list(self.scope_lookup(Organisation, Organisation.select())
-                    .where(Organisation.id.in_(has_children)).order_by(Organisation.path))
+                    .select(Organisation.id, Organisation.code, Organisation.name, Organisation.path)
+                    .where(Organisation.id.in_(has_children)).order_by(Organisation.path).namedtuples())
 
     def _submission_rows(self, parent, period):
         """[(unit, report or None, late)] for the parent (unless it is the bloc)
