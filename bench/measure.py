@@ -10,6 +10,8 @@ from flask_login import login_user
 
 from portal import create_app  # noqa: I001  (first: it brings the admin views in)
 from bench.peer import peer_app
+from peewee import SqliteDatabase
+
 from models import ApiToken, Member, Organisation, ReportingPeriod, User, db
 
 MS = 1000.0
@@ -18,6 +20,8 @@ PASSWORD = "bench-mat-khau-dai-du-manh-2026"
 API_TOKEN_LABEL = "Đo hiệu năng"
 # The cursor page measured lies this many rows deep; the walk there takes pages of WALK_PAGE.
 API_DEPTH, API_PAGE, WALK_PAGE = 50000, 50, 200
+# The targets are for a million members; a larger province may take this many times them.
+ONE_MILLION, ALLOWANCE = 1_000_000, 1.5
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Bench:
         with self.app.app_context():
             db.connect(reuse_if_open=True)
             self.members = Member.select().count()
+            self.postgres = not isinstance(db.obj, SqliteDatabase)
             self.organisations = Organisation.select().count()
             self.users = {name: self._user(name, role, org) for name, role, org in BENCH_USERS}
             db.close()
@@ -69,10 +74,17 @@ class Bench:
         self.view = next(v for v in self.app.extensions["admin"][0]._views
                          if getattr(v, "endpoint", None) == "member")
 
+    def limit(self, target):
+        """A target as measured against: past a million members, ALLOWANCE times
+        the 1M target (issue 14: a province of several million after the mergers)."""
+        return target * (ALLOWANCE if self.members > ONE_MILLION else 1)
+
     def describe(self):
         database = self.app.config["DATABASE_URL"].split("@")[-1]
+        scaled = (f" Trên {ONE_MILLION:,} hội viên: chỉ tiêu = {ALLOWANCE} × chỉ tiêu của 1 triệu."
+                  if self.members > ONE_MILLION else "")
         return (f"Cơ sở dữ liệu: {database} — {self.members:,} hội viên, "
-                f"{self.organisations:,} tổ chức; trung vị của {self.repeat} lần.").replace(",", ".")
+                f"{self.organisations:,} tổ chức; trung vị của {self.repeat} lần.{scaled}").replace(",", ".")
 
     def _user(self, username, role, org):
         user = User.get_or_none(User.username == username)
@@ -172,7 +184,7 @@ class Bench:
     def api_rows(self, totals_query):
         rows = []
         first, first_floor, (first_sql, params) = self.api_page(f"/api/v1/members?limit={API_PAGE}")
-        rows.append(Row("API member list, first page", "≤ 30 ms", first, floor=first_floor, met=first <= 30))
+        rows.append(Row("API member list, first page", "≤ 30 ms", first, floor=first_floor, met=first <= self.limit(30)))
 
         cursor = self.cursor_at(API_DEPTH)
         path = f"/api/v1/members?limit={API_PAGE}&cursor={cursor}"
@@ -192,15 +204,15 @@ class Bench:
         times = offset_floor / deep_floor
         by_offset = deep - deep_floor + offset_floor
         rows.append(Row(f"API member list, {API_DEPTH:,} rows deep by cursor", "≤ 30 ms, query ≥ 3× OFFSET's",
-                        deep, floor=deep_floor, met=deep <= 30 and times >= 3,
+                        deep, floor=deep_floor, met=deep <= self.limit(30) and times >= 3,
                         note=f"query {deep_floor:,.1f} ms, by OFFSET {offset_floor:,.1f} ms: {times:,.1f}×; "
                              f"request by OFFSET ≈ {by_offset:,.1f} ms"))
 
         search, search_floor, _ = self.api_page(f"/api/v1/members?limit={API_PAGE}&q=nguyen+thi+hoa")
-        rows.append(Row("API search “nguyen thi hoa”", "≤ 30 ms", search, floor=search_floor, met=search <= 30))
+        rows.append(Row("API search “nguyen thi hoa”", "≤ 30 ms", search, floor=search_floor, met=search <= self.limit(30)))
 
         totals = median_ms(lambda: self.api_get(f"/api/v1/totals?{totals_query}"), self.repeat)
-        rows.append(Row("API totals", "≤ 100 ms", totals, met=totals <= 100))
+        rows.append(Row("API totals", "≤ 100 ms", totals, met=totals <= self.limit(100)))
         return rows
 
     # --- the whole table ----------------------------------------------------------------
@@ -214,6 +226,13 @@ class Bench:
         return latest
 
     def run(self, full_export, export_probe, api_only=False):
+        rows = self._rows(full_export, export_probe, api_only)
+        if self.limit(1) != 1:
+            for row in rows:
+                row.target += f" (× {ALLOWANCE})"
+        return rows
+
+    def _rows(self, full_export, export_probe, api_only):
         rows = []
         latest = self.latest_quarter()
         quarter = f"year={latest.year}&quarter={latest.quarter}"
@@ -222,13 +241,16 @@ class Bench:
         sec, editor = "bench_vanphong", "bench_phunu"
 
         status, gender = self.filter_arg("Tình trạng"), self.filter_arg("Giới tính")
+        # Issue 14 gives PostgreSQL's searches 40 ms (a GIN index, then each match read
+        # from the table); SQLite's FTS5 index answers within the first issue's 25.
+        search_ms = 40 if self.postgres else 25
         lists = [
             # (figure, target ms, user, query, the peer's query, × faster than the peer)
             ("Member list, first page (secretariat)", 40, sec, "", "", None),
             ("Member list, first page (editor of PHUNU)", 50, editor, "", None, None),
             ("Member list, page 1,000", 80, sec, "page=999", "page=999", None),
-            ("Search “nguyen thi hoa”", 25, sec, "search=nguyen+thi+hoa", "search=nguyen+thi+hoa", 3),
-            ("Search “dang”", 25, sec, "search=dang", "search=dang", 3),
+            ("Search “nguyen thi hoa”", search_ms, sec, "search=nguyen+thi+hoa", "search=nguyen+thi+hoa", 3),
+            ("Search “dang”", search_ms, sec, "search=dang", "search=dang", 3),
             ("Filtered list (left, women)", 80, sec, f"{status}=left&{gender}=nu", None, None),
         ]
         # Ours first, then the peer's: its full-table LIKE scans would otherwise
@@ -237,7 +259,7 @@ class Bench:
                 for _figure, _target, user, query, _peer, _times in lists]
         for (figure, target_ms, _user, _query, peer_query, times), (measured, floor) in zip(lists, ours):
             peer = self.peer_page(f"/admin/member/?{peer_query}") if peer_query is not None else None
-            met = measured <= target_ms
+            met = measured <= self.limit(target_ms)
             target = f"≤ {target_ms} ms"
             if times:
                 met = met and peer >= times * measured
@@ -246,9 +268,9 @@ class Bench:
 
         measured = self.page(sec, f"/admin/totals/?{quarter}")
         rows.append(Row(f"Totals page, Q{latest.quarter}/{latest.year}", "≤ 100 ms", measured,
-                        met=measured <= 100))
+                        met=measured <= self.limit(100)))
         measured = self.page(sec, f"/admin/totals/workbook/?{quarter}")
-        rows.append(Row("Giao ban workbook", "≤ 1 s", measured, met=measured <= 1000))
+        rows.append(Row("Giao ban workbook", "≤ 1 s", measured, met=measured <= self.limit(1000)))
         rows += self.people_rows(sec, quarter, latest)
         rows += self.api_rows(quarter)
 
@@ -256,16 +278,16 @@ class Bench:
             ours, floor = export_probe("export-all"), export_probe("floor-all")
             ratio = ours["seconds"] / floor["seconds"]
             rows.append(Row("Full member export", "≤ 1.2× floor", ours["seconds"], unit="s",
-                            floor=floor["seconds"], met=ratio <= 1.2,
+                            floor=floor["seconds"], met=ratio <= self.limit(1.2),
                             note=f"{ours['rows']:,} rows, {ratio:.2f}× floor"))
             rows.append(Row("Full member export, peak memory", "≤ 150 MB", ours["peak_mb"], unit="MB",
-                            floor=floor["peak_mb"], met=ours["peak_mb"] <= 150))
+                            floor=floor["peak_mb"], met=ours["peak_mb"] <= self.limit(150)))
         unit = export_probe("export-unit")
         rows.append(Row("Export of one unit (PHUNU)", "≤ 20 s", unit["seconds"], unit="s",
-                        met=unit["seconds"] <= 20, note=f"{unit['rows']:,} rows, {unit['peak_mb']:.0f} MB"))
+                        met=unit["seconds"] <= self.limit(20), note=f"{unit['rows']:,} rows, {unit['peak_mb']:.0f} MB"))
 
         seconds, count = self.import_members(10000)
-        rows.append(Row("Import of 10,000 members", "≤ 10 s", seconds, unit="s", met=seconds <= 10,
+        rows.append(Row("Import of 10,000 members", "≤ 10 s", seconds, unit="s", met=seconds <= self.limit(10),
                         note=f"{count:,} rows, checked and written, rolled back"))
         return rows
 
@@ -284,7 +306,7 @@ class Bench:
                 floor = median_ms(lambda: people.read_records(day, per_branch), self.repeat)
                 db.close()
             measured = self.page(username, path)
-            rows.append(Row(figure, "≤ 1 s", measured, floor=floor, met=measured <= 1000))
+            rows.append(Row(figure, "≤ 1 s", measured, floor=floor, met=measured <= self.limit(1000)))
         return rows
 
     def import_members(self, count):
