@@ -229,3 +229,25 @@ def test_plain_rows_hold_the_cells_of_the_model_path(app, login, members, monkey
     monkeypatch.setattr(export_rows, "plain_fields", lambda view, names: None)
     assert cells() == plain
     assert len(plain) == 1 + 6
+
+
+def test_postgresql_plans_the_export_for_every_row_and_the_connection_keeps_its_setting(
+        app, login, members, is_postgres, monkeypatch):
+    if not is_postgres:
+        pytest.skip("a PostgreSQL planner setting")
+    from models import db
+
+    database = db.obj
+    seen = []
+    execute_sql = database.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if "cursor_tuple_fraction" in sql:
+            seen.append((sql, database.in_transaction()))
+        return execute_sql(sql, params, *args, **kwargs)
+    monkeypatch.setattr(database, "execute_sql", spy)
+    usual = execute_sql("SHOW cursor_tuple_fraction").fetchone()[0]
+    sheet = workbook(login("quantri").get("/admin/member/export/xlsx/"))
+    assert sheet.max_row == 1 + 5
+    assert seen == [("SET LOCAL cursor_tuple_fraction = 1", True)]
+    assert execute_sql("SHOW cursor_tuple_fraction").fetchone()[0] == usual
