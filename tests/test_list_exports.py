@@ -210,3 +210,44 @@ def test_dates_are_the_cells_xlsxwriter_itself_writes(app, login, members):
     born = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert born["Nguyễn Văn An"] == datetime.datetime(1980, 1, 2)
     assert born["Lê Thị Cụ"] == datetime.datetime(1900, 1, 15)
+
+
+def test_plain_rows_hold_the_cells_of_the_model_path(app, login, members, monkeypatch):
+    from admin_views import export_rows
+
+    # Text xlsxwriter escapes or keeps apart goes out as it does through the models.
+    add(" Khoảng trắng & <ký tự> ", card_number="_x0041_", phone="0905\x01111 ",
+        citizen_id='"0791234567"', born=datetime.date(1900, 2, 1))
+    client = login("quantri")
+
+    def cells():
+        sheet = workbook(client.get("/admin/member/export/xlsx/"))
+        return [[(cell.value, cell.data_type, cell.number_format) for cell in row]
+                for row in sheet.iter_rows()]
+
+    plain = cells()
+    monkeypatch.setattr(export_rows, "plain_fields", lambda view, names: None)
+    assert cells() == plain
+    assert len(plain) == 1 + 6
+
+
+def test_postgresql_plans_the_export_for_every_row_and_the_connection_keeps_its_setting(
+        app, login, members, is_postgres, monkeypatch):
+    if not is_postgres:
+        pytest.skip("a PostgreSQL planner setting")
+    from models import db
+
+    database = db.obj
+    seen = []
+    execute_sql = database.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if "cursor_tuple_fraction" in sql:
+            seen.append((sql, database.in_transaction()))
+        return execute_sql(sql, params, *args, **kwargs)
+    monkeypatch.setattr(database, "execute_sql", spy)
+    usual = execute_sql("SHOW cursor_tuple_fraction").fetchone()[0]
+    sheet = workbook(login("quantri").get("/admin/member/export/xlsx/"))
+    assert sheet.max_row == 1 + 5
+    assert seen == [("SET LOCAL cursor_tuple_fraction = 1", True)]
+    assert execute_sql("SHOW cursor_tuple_fraction").fetchone()[0] == usual
