@@ -201,6 +201,14 @@ class PortalModelView(ModelView):
             return count, query
         return count, attach_related(list(query), self.model)
 
+    def row_url(self, endpoint, row_id, **kwargs):
+        """A row action's link (admin/model/row_actions.html), cheap for a page of rows."""
+        return listing.row_url(self, endpoint, row_id, **kwargs)
+
+    def page_url(self, endpoint, **kwargs):
+        """A link every row of the page shares, built once."""
+        return listing.page_url(self, endpoint, **kwargs)
+
     # --- export: the list on screen, as a workbook ------------------------
 
     @expose("/export/<export_type>/", methods=("GET", "POST"))
