@@ -15,7 +15,7 @@ conditions are handed over as one opaque term ("(…) + 0" can use no index)
 and the sort index is walked. A small result keeps its indexes: walking the
 sort index to find a rare row would read the whole index.
 """
-from flask import g
+from flask import g, request
 from peewee import (
     SQL, BlobField, CharField, IntegerField, Ordering, PostgresqlDatabase, SqliteDatabase, TextField, fn,
 )
@@ -50,12 +50,14 @@ def row_url(view, endpoint, row_id, **kwargs):
     some 25 µs: a page of 20 rows spent 1,5 ms on them. So the URL is built
     once per page with a stand-in for the id, and each row's id takes its
     place: url_for writes an integer id as its digits, so the result is the
-    same string. Any other id goes through url_for itself.
+    same string. Any other id goes through url_for itself. The key holds all
+    a relative URL depends on: `g` outlives a request under an outer app
+    context (tests).
     """
     if type(row_id) is not int:
         return view.get_url(endpoint, id=row_id, **kwargs)
     built = g.setdefault("row_urls", {})
-    key = (view.endpoint, endpoint, tuple(kwargs.items()))
+    key = (request.script_root, view.endpoint, endpoint, tuple(kwargs.items()))
     if key not in built:
         url = view.get_url(endpoint, id=ROW_ID, **kwargs)
         built[key] = url.split(ROW_ID) if url.count(ROW_ID) == 1 else None
@@ -68,7 +70,7 @@ def row_url(view, endpoint, row_id, **kwargs):
 def page_url(view, endpoint, **kwargs):
     """view.get_url(endpoint, **kwargs), built once per page: the same for every row."""
     built = g.setdefault("page_urls", {})
-    key = (view.endpoint, endpoint, tuple(kwargs.items()))
+    key = (request.script_root, view.endpoint, endpoint, tuple(kwargs.items()))
     if key not in built:
         built[key] = view.get_url(endpoint, **kwargs)
     return built[key]
