@@ -15,6 +15,7 @@ conditions are handed over as one opaque term ("(…) + 0" can use no index)
 and the sort index is walked. A small result keeps its indexes: walking the
 sort index to find a rare row would read the whole index.
 """
+from flask import g, request
 from peewee import (
     SQL, BlobField, CharField, IntegerField, Ordering, PostgresqlDatabase, SqliteDatabase, TextField, fn,
 )
@@ -25,6 +26,8 @@ from models.search import HeldMatches, search_condition, search_matches
 # Walk the sort index when the result is at least this share of the table.
 WALK_SHARE = 0.01
 WALK_MIN_ROWS = 1000
+# Stands for a row's id in a row action's URL while it is built (row_url).
+ROW_ID = "rowid0placeholder"
 # A page number past this shows an empty page: its offset still fits the databases' integers.
 MAX_PAGE = 10 ** 9
 BIGINT = 2 ** 63 - 1
@@ -38,6 +41,39 @@ def record_id(value):
     except (TypeError, ValueError):
         return None
     return number if 0 < number <= BIGINT else None
+
+
+def row_url(view, endpoint, row_id, **kwargs):
+    """view.get_url(endpoint, id=row_id, **kwargs) for one row of a list page.
+
+    Every row asks for its view, edit and delete links, and url_for costs
+    some 25 µs: a page of 20 rows spent 1,5 ms on them. So the URL is built
+    once per page with a stand-in for the id, and each row's id takes its
+    place: url_for writes an integer id as its digits, so the result is the
+    same string. Any other id goes through url_for itself. The key holds all
+    a relative URL depends on: `g` outlives a request under an outer app
+    context (tests).
+    """
+    if type(row_id) is not int:
+        return view.get_url(endpoint, id=row_id, **kwargs)
+    built = g.setdefault("row_urls", {})
+    key = (request.script_root, view.endpoint, endpoint, tuple(kwargs.items()))
+    if key not in built:
+        url = view.get_url(endpoint, id=ROW_ID, **kwargs)
+        built[key] = url.split(ROW_ID) if url.count(ROW_ID) == 1 else None
+    parts = built[key]
+    if parts is None:
+        return view.get_url(endpoint, id=row_id, **kwargs)
+    return f"{parts[0]}{row_id}{parts[1]}"
+
+
+def page_url(view, endpoint, **kwargs):
+    """view.get_url(endpoint, **kwargs), built once per page: the same for every row."""
+    built = g.setdefault("page_urls", {})
+    key = (request.script_root, view.endpoint, endpoint, tuple(kwargs.items()))
+    if key not in built:
+        built[key] = view.get_url(endpoint, **kwargs)
+    return built[key]
 
 
 def page_within(page):

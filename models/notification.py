@@ -76,8 +76,13 @@ class Notification(BaseModel):
 
     @classmethod
     def unread_count(cls, user_id):
+        return cls.unread_query(user_id).scalar()
+
+    @classmethod
+    def unread_query(cls, user_id):
+        """How many of the user's rows are unread (the bell, portal/navbar.py), as a query."""
         # A plain COUNT over the (user, read_at) index, not a count of a subquery.
-        return cls.select(fn.COUNT(cls.id)).where(cls.user == user_id, cls.read_at.is_null()).scalar()
+        return cls.select(fn.COUNT(cls.id)).where(cls.user == user_id, cls.read_at.is_null())
 
     @classmethod
     def mark_read(cls, user_id, ids=None):

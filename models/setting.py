@@ -21,5 +21,13 @@ class Setting(BaseModel):
 
     @classmethod
     def get_value(cls, key):
-        row = cls.get_or_none(cls.key == key)
-        return row.value if row else DEFAULTS.get(key, "")
+        return cls.value_or_default(key, cls.value_query(key).scalar())
+
+    @classmethod
+    def value_query(cls, key):
+        """The stored value of `key` (no row: None), as a query."""
+        return cls.select(cls.value).where(cls.key == key)
+
+    @staticmethod
+    def value_or_default(key, stored):
+        return stored if stored is not None else DEFAULTS.get(key, "")

@@ -7,10 +7,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models.choices import label
-from models.setting import Setting
 from models.user import ROLE_CHOICES
 from portal import (
-    api, auth, cli, database, files, headers, i18n, jobs, notifications, observability, unavailable,
+    api, auth, cli, database, files, headers, i18n, jobs, navbar, observability, unavailable,
 )
 from portal.admin import build_admin
 from portal.config import Config
@@ -52,7 +51,7 @@ def create_app(config=None):
     headers.init_app(app)
     cli.init_app(app)
     _register_template_helpers(app)
-    notifications.init_app(app)
+    navbar.init_app(app)
     _register_errors(app)
     # Last: its hooks put themselves before all others (probes, request ids, metrics, logs).
     observability.init_app(app)
@@ -63,7 +62,6 @@ def _register_template_helpers(app):
     @app.context_processor
     def helpers():
         return {
-            "province_name": lambda: Setting.get_value("province_name"),
             "role_label": lambda role: label(ROLE_CHOICES, role),
         }
 

@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from peewee import JOIN
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 
 from admin_views import auditing
-from models import Setting, User, db
+from models import Organisation, Setting, User, db
 from portal import throttle
 
 login_manager = LoginManager()
@@ -28,7 +29,10 @@ def load_user(user_id):
     pk, _, token = (user_id or "").partition(":")
     if not pk.isdigit():
         return None
-    user = User.get_or_none(User.id == int(pk))
+    # With the user's organisation: every page of a bound user reads it (the
+    # scope of its lists, the navigation bar), a query of its own otherwise.
+    user = (User.select(User, Organisation).join(Organisation, JOIN.LEFT_OUTER)
+            .where(User.id == int(pk)).get_or_none())
     if user is None or not user.is_enabled or user.session_token != token:
         return None
     return user

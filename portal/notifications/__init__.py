@@ -3,27 +3,19 @@
 centre.py writes notifications (events call its notify_* functions),
 reminders.py is the periodic deadline scan, mail.py sends e-mail copies,
 views.py is the page; the job queue's housekeeping runs the scan and the mail.
+The bell's count is read with the rest of the navigation bar (portal/navbar.py).
 """
 import logging
 
-from flask_login import current_user
-
-from models import Notification, db
+from models import db
 from portal.notifications.centre import notify, notify_job_finished, notify_report_returned
 from portal.notifications.reminders import Reminder, register as register_reminders
 from portal.notifications import task_reminders  # noqa: F401  (registers the tasks' reminders)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["init_app", "housekeeping", "notify", "notify_job_finished", "notify_report_returned",
+__all__ = ["housekeeping", "notify", "notify_job_finished", "notify_report_returned",
            "Reminder", "register_reminders"]
-
-
-def init_app(app):
-    @app.context_processor
-    def bell():
-        # Called by the navigation bar only when a user is signed in: one indexed COUNT.
-        return {"unread_notifications": lambda: Notification.unread_count(current_user.id)}
 
 
 def housekeeping(app):
