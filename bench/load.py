@@ -82,6 +82,10 @@ def run(args):
             processes.append(_start([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
                                     workdir, "worker", env))
         nodes = []
+        if args.nodes == 2 and "WEB_CONCURRENCY" not in os.environ:
+            # Two nodes on this one machine share its cores: each gets about half of
+            # the workers gunicorn.conf.py gives the machine (2 × cores + 1).
+            env["WEB_CONCURRENCY"] = str(os.cpu_count() + 1)
         for number in range(args.nodes):
             port = free_port()
             node_env = dict(env, BIND=f"127.0.0.1:{port}")
