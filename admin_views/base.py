@@ -172,7 +172,8 @@ class PortalModelView(ModelView):
         if count is None and not self.simple_list_pager:
             count = listing.count_listed(self, query, bool(search or filters))
 
-        if sort_column is not None:
+        # A heading that cannot be sorted by (a hand-made ?sort=) keeps the list's own order.
+        if sort_column is not None and sort_column in self._sortable_columns:
             order = [(self._sortable_columns[sort_column], sort_desc)]
         else:
             order = self._get_default_order() or [(self.model.id, True)]

@@ -27,6 +27,9 @@ def queries(view):
     """(query string, whether to try the export too)."""
     for query in HOSTILE:
         yield query, query.startswith("search")
+    # Every column's index, sortable or not (a heading's link only exists for the sortable).
+    for index in range(len(view._list_columns or ())):
+        yield f"sort={index}&desc=1", index == 0
     count = len(view._filters or ())
     for value in FILTER_VALUES if count else ():
         yield "&".join(f"flt{i}_{i}={value}" for i in range(count)), True
