@@ -9,7 +9,9 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from models import Job, Notification, QuarterlyReport, ReportingPeriod, User
+from huey.constants import EmptyData
+
+from models import Job, Notification, QuarterlyReport, ReportingPeriod, User, db
 from portal import jobs
 from portal.notifications import Reminder, mail, register_reminders, reminders
 from tests.test_jobs import small_limit, start_export  # noqa: F401  (fixture used by name)
@@ -92,6 +94,28 @@ def test_the_job_queues_periodic_pass_gives_the_reminders(app, editors):
     jobs.run_pending(app)
     assert [row.kind for row in mine("bt_phunu")] == ["report_overdue"]
     assert len(Notification.select()) == 2
+
+
+def test_a_reminder_given_before_takes_no_write_lock(app, editors, monkeypatch):
+    assert scan(app, D(2024, 7, 10)) == 2
+
+    def no_writing(*_args, **_kwargs):
+        raise AssertionError("a write transaction for reminders already given")
+
+    # SQLite has one write lock, shared with every user's save (BEGIN IMMEDIATE).
+    monkeypatch.setattr(db.obj, "begin", no_writing)
+    assert scan(app, D(2024, 7, 11)) == 0
+
+
+def test_one_process_keeps_house_each_minute(app):
+    huey = jobs.queue(app)
+    minute = 1_800_000_000 // 60 * 60  # the start of a minute
+    # Five gunicorn workers look at once: one of them keeps house.
+    assert [jobs.claim_housekeeping(huey, minute + 1) for _ in range(5)] == [True] + [False] * 4
+    assert not jobs.claim_housekeeping(huey, minute + 59)
+    assert jobs.claim_housekeeping(huey, minute + 60)
+    # The minutes claimed before are forgotten as the next are claimed.
+    assert huey.storage.peek_data(f"portal.housekeeping.{minute // 60}") is EmptyData
 
 
 def test_another_record_type_adds_its_reminders_through_the_extension_point(app, editors, monkeypatch):

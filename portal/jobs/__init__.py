@@ -138,7 +138,8 @@ class _State:
                     promote_due(self.queue)
                 if keeps_house and time.monotonic() - kept >= HOUSEKEEPING_EVERY:
                     kept = time.monotonic()
-                    housekeeping(app)
+                    if claim_housekeeping(self.queue):
+                        housekeeping(app)
                 worker.loop()
             except Exception:  # the loop logs task errors itself; keep the thread alive
                 log.exception("job worker loop failed")
@@ -172,6 +173,21 @@ def as_its_user(job, path, locked, address=""):
     with current_app.test_request_context(path, environ_base=environ):
         login_user(job.user)
         yield
+
+
+def claim_housekeeping(huey, now=None):
+    """Whether this process keeps house this minute: the first of the web
+    processes sharing the queue to claim the minute in its storage. Each
+    used to do it, five passes a minute under one gunicorn, each pass's
+    writes queueing behind the users' for SQLite's lock. A claim is one key
+    written if absent (atomic in huey's SQLite and Redis storages), so a
+    process killed mid-pass holds nothing: the next minute is claimed anew."""
+    minute = int((now if now is not None else time.time()) // HOUSEKEEPING_EVERY)
+    if not huey.storage.put_if_empty(f"portal.housekeeping.{minute}", b"1"):
+        return False
+    for earlier in (minute - 1, minute - 2):
+        huey.storage.pop_data(f"portal.housekeeping.{earlier}")
+    return True
 
 
 def promote_due(huey):

@@ -50,6 +50,16 @@ def notify(user_ids, kind, title, body="", link="", key=None):
     return Notification.insert_many(rows).on_conflict_ignore().as_rowcount().execute()
 
 
+def not_yet_told(user_ids, key):
+    """Those of `user_ids` without the notification `key` yet."""
+    user_ids = set(user_ids)
+    if not user_ids or key is None:
+        return sorted(user_ids)
+    told = {pk for (pk,) in Notification.select(Notification.user).where(
+        Notification.key == key[:KEY_LENGTH], Notification.user.in_(list(user_ids))).tuples()}
+    return sorted(user_ids - told)
+
+
 def mail_configured(app=None):
     if app is None and not has_app_context():
         return False

@@ -57,8 +57,13 @@ def scan(today=None):
     written = 0
     for source in SOURCES:
         for reminder in source(today):
+            # Most reminders were given at an earlier pass: found by a read, they
+            # take no write lock (SQLite has one, shared with every user's save).
+            users = centre.not_yet_told(reminder.user_ids, reminder.key)
+            if not users:
+                continue
             with db.atomic():
-                written += centre.notify(reminder.user_ids, reminder.kind, reminder.title, reminder.body,
+                written += centre.notify(users, reminder.kind, reminder.title, reminder.body,
                                          reminder.link, key=reminder.key)
     return written
 
