@@ -121,6 +121,12 @@ class Rollup:
         # A ratio whose parts are not both indicators in force is never a unit's own.
         self._ratios_own = all(s.numerator in base and s.denominator in base for s in self.ratios)
         self._nodes = {}
+        # The units with a report of their own in the span: a unit outside it
+        # with no children is empty, known without visiting it (most of a
+        # province's branches; a visit each was most of the arithmetic).
+        span = {quarter for quarter, _ in self.quarters}
+        self._filed = {unit for (unit, quarter), values in reports.items()
+                       if quarter in span and values is not None}
         self._empty = _Node()
         self._empty.parts = {s.code: (None, None, 0, 1, 0) for s in self.ratios}
 
@@ -150,8 +156,9 @@ class Rollup:
 
     def _kids(self, unit):
         kids = []
-        for child in self.children.get(unit, ()):
-            kid = self._node(child)
+        children, filed, empty = self.children, self._filed, self._empty
+        for child in children.get(unit, ()):
+            kid = empty if child not in filed and not children.get(child) else self._node(child)
             if kid.has_data or child not in self.gone:
                 kids.append(kid)
         return kids

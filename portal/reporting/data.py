@@ -1,5 +1,5 @@
 """Loading what the arithmetic needs from the database, in a few queries."""
-from peewee import JOIN
+from peewee import JOIN, PostgresqlDatabase, fn
 
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue, db
 from models.reporting import quarter_start
@@ -50,9 +50,11 @@ def load_reports(quarters, statuses=COUNTED, codes=None):
     as an arithmetic.Reports that also knows each report's status; with
     `codes`, only those indicators' figures (every report is still there).
 
-    Read as plain tuples from the cursor: a province's five quarters are some
-    60.000 figures, and building a peewee row for each would be most of the
-    totals page's time.
+    Read as plain tuples from the cursor: a province's three quarters are some
+    27.000 figures, and building a peewee row for each would be most of the
+    totals page's time. Each read is one statement, so one moment: read apart,
+    a report sent between the reads brought figures for a report the first
+    read had not seen (a 500).
     """
     reports = Reports()
     if not quarters:
@@ -64,8 +66,44 @@ def load_reports(quarters, statuses=COUNTED, codes=None):
     if wanted_codes is not None:
         # In the join, not the WHERE: a report without these figures still counts as filed.
         joined &= ReportValue.indicator.in_([i for i, code in codes.items() if code in wanted_codes] or [0])
-    # One statement, so one moment: read apart, a report sent between the
-    # reads brought figures for a report the first read had not seen (a 500).
+    if isinstance(db.obj, PostgresqlDatabase):
+        _read_listed(reports, codes, wanted, statuses, joined)
+    else:
+        _read_flat(reports, codes, wanted, statuses, joined)
+    return reports
+
+
+def _read_listed(reports, codes, wanted, statuses, joined):
+    """PostgreSQL: a row per report, its figures as two arrays (1.635 rows to
+    the client for the totals page instead of 27.000), the reports picked by
+    their periods' ids (so by index, not after joining every report and figure).
+    Periods are opened, never changed: read first, they are still the reports'."""
+    periods = {period_id: (year, quarter) for period_id, year, quarter in
+               ReportingPeriod.select(ReportingPeriod.id, ReportingPeriod.year, ReportingPeriod.quarter)
+               .where(wanted).tuples()}
+    if not periods:
+        return
+    # Both arrays in the indicators' order, said rather than assumed: they pair up.
+    rows = (QuarterlyReport
+            .select(QuarterlyReport.organisation, QuarterlyReport.period, QuarterlyReport.status,
+                    fn.ARRAY_AGG(ReportValue.indicator).order_by(ReportValue.indicator),
+                    fn.ARRAY_AGG(ReportValue.value).order_by(ReportValue.indicator))
+            .join(ReportValue, JOIN.LEFT_OUTER, on=joined)
+            .where(QuarterlyReport.period.in_(list(periods)), QuarterlyReport.status.in_(statuses))
+            .group_by(QuarterlyReport.id))
+    for org_id, period_id, status, indicator_ids, values in db.execute(rows):
+        key = (org_id, periods[period_id])
+        # A report without figures lists one None; an indicator added since
+        # `codes` was read is not among this page's columns: both map to None.
+        figures = reports[key] = dict(zip(map(codes.get, indicator_ids), values))
+        figures.pop(None, None)
+        reports.status[key] = status
+
+
+def _read_flat(reports, codes, wanted, statuses, joined):
+    """SQLite: a row per figure. In process there are no rows to ship, and
+    this join is its fastest plan (by period ids, or grouped, it was 3 to 5
+    times slower over a dashboard's eight quarters)."""
     rows = (QuarterlyReport
             .select(QuarterlyReport.organisation, ReportingPeriod.year, ReportingPeriod.quarter,
                     QuarterlyReport.status, ReportValue.indicator, ReportValue.value)
@@ -81,7 +119,6 @@ def load_reports(quarters, statuses=COUNTED, codes=None):
         # An indicator added since `codes` was read is not among this page's columns.
         if indicator_id is not None and indicator_id in codes:
             reports[key][codes[indicator_id]] = value
-    return reports
 
 
 def report_statuses(unit_ids, year, quarter):
