@@ -13,7 +13,7 @@ from portal.api.totals import FigureOut, RowOut, TotalsOut
 from portal.reporting import formatting
 from portal.reporting.totals import current_quarter
 from tests.test_api_auth import bearer, issue
-from tests.test_arithmetic import ROOT, below, expected, parents_of, same, store, worlds
+from tests.test_arithmetic import DATABASE_RATIOS, ROOT, below, expected, parents_of, same, store, worlds
 from tests.test_totals_rules import row_of, td
 
 SEED_000 = "year=2019&quarter=2"
@@ -243,7 +243,7 @@ def test_random_trees_every_unit_and_indicator_is_the_arithmetics(app, client, m
             rows = [(names[row["unit"]["id"]], row) for row in body["rows"]] + [(parent, body["total"])]
             for unit, row in rows:
                 assert unit == parent or parents[unit] == parent
-                wanted = expected(unit, quarters, children, counted)
+                wanted = expected(unit, quarters, children, counted, DATABASE_RATIOS)
                 for code, figure in row["figures"].items():
                     if code not in wanted.values:
                         continue
