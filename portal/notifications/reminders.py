@@ -56,7 +56,10 @@ def scan(today=None):
     today = today or datetime.date.today()
     written = 0
     for source in SOURCES:
-        for reminder in source(today):
+        # Read whole before the first write: a source's query left open holds
+        # an old snapshot, and SQLite refuses at once to write from one when
+        # another process has committed since ("database is locked").
+        for reminder in list(source(today)):
             # Most reminders were given at an earlier pass: found by a read, they
             # take no write lock (SQLite has one, shared with every user's save).
             users = centre.not_yet_told(reminder.user_ids, reminder.key)
