@@ -34,6 +34,8 @@ def test_a_quarter_from_opening_to_approval(page):
     page.select_option("#period", label="Quý II/2030 – hạn nộp 15/07/2030")
     page.click("button:has-text('Mở bảng số liệu')")
     page.wait_for_selector("#report-form")
+    # The grid's live help is a script after the form: the form shows before it runs.
+    page.wait_for_load_state("load")
     assert "Báo cáo Quý II/2030 · Hội Liên hiệp Phụ nữ tỉnh (PHUNU)" in page.inner_text("h2")
 
     # Copying from the member records happens in the page, without saving.

@@ -23,12 +23,13 @@ HOSTILE = [
 FILTER_VALUES = ["abc", "99999999999999999999", "-99999999999999999999", "", "31/02/2024,1,x"]
 
 
-def queries(view):
+def queries(view, every_sort=False):
     """(query string, whether to try the export too)."""
     for query in HOSTILE:
         yield query, query.startswith("search")
-    # Every column's index, sortable or not (a heading's link only exists for the sortable).
-    for index in range(len(view._list_columns or ())):
+    # Every column's index, sortable or not (a heading's link only exists for the
+    # sortable): by the administrator alone, who reaches every list; no role changes sorting.
+    for index in range(len(view._list_columns or ())) if every_sort else ():
         yield f"sort={index}&desc=1", index == 0
     count = len(view._filters or ())
     for value in FILTER_VALUES if count else ():
@@ -48,7 +49,7 @@ def test_no_query_string_makes_a_500_on_any_list_or_export(world, login):  # noq
             base = f"/admin/{view.endpoint}/"
             if client.get(base).status_code != 200:
                 continue  # not this role's list: its refusal is tested elsewhere
-            for query, export_too in queries(view):
+            for query, export_too in queries(view, every_sort=username == "quantri"):
                 for path in ("", "export/xlsx/") if export_too else ("",):
                     url = f"{base}{path}?{query}"
                     try:  # under test, an error escapes instead of answering 500
