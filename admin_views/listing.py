@@ -56,23 +56,28 @@ def row_url(view, endpoint, row_id, **kwargs):
     """
     if type(row_id) is not int:
         return view.get_url(endpoint, id=row_id, **kwargs)
-    built = g.setdefault("row_urls", {})
-    key = (request.script_root, view.endpoint, endpoint, tuple(kwargs.items()))
-    if key not in built:
+
+    def parts():
         url = view.get_url(endpoint, id=ROW_ID, **kwargs)
-        built[key] = url.split(ROW_ID) if url.count(ROW_ID) == 1 else None
-    parts = built[key]
-    if parts is None:
+        return url.split(ROW_ID) if url.count(ROW_ID) == 1 else None
+
+    found = _once_per_page("row_urls", view, endpoint, kwargs, parts)
+    if found is None:
         return view.get_url(endpoint, id=row_id, **kwargs)
-    return f"{parts[0]}{row_id}{parts[1]}"
+    return f"{found[0]}{row_id}{found[1]}"
 
 
 def page_url(view, endpoint, **kwargs):
     """view.get_url(endpoint, **kwargs), built once per page: the same for every row."""
-    built = g.setdefault("page_urls", {})
+    return _once_per_page("page_urls", view, endpoint, kwargs, lambda: view.get_url(endpoint, **kwargs))
+
+
+def _once_per_page(name, view, endpoint, kwargs, build):
+    """build() once per request for this view, endpoint and arguments."""
+    built = g.setdefault(name, {})
     key = (request.script_root, view.endpoint, endpoint, tuple(kwargs.items()))
     if key not in built:
-        built[key] = view.get_url(endpoint, **kwargs)
+        built[key] = build()
     return built[key]
 
 

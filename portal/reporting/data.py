@@ -60,16 +60,15 @@ def load_reports(quarters, statuses=COUNTED, codes=None):
     if not quarters:
         return reports
     wanted = _quarter_number().in_(sorted({quarter_index(*q) for q in quarters}))
-    wanted_codes = codes
-    codes = dict(Indicator.select(Indicator.id, Indicator.code).tuples())
+    code_of = dict(Indicator.select(Indicator.id, Indicator.code).tuples())
     joined = ReportValue.report == QuarterlyReport.id
-    if wanted_codes is not None:
+    if codes is not None:
         # In the join, not the WHERE: a report without these figures still counts as filed.
-        joined &= ReportValue.indicator.in_([i for i, code in codes.items() if code in wanted_codes] or [0])
+        joined &= ReportValue.indicator.in_([i for i, code in code_of.items() if code in codes] or [0])
     if isinstance(db.obj, PostgresqlDatabase):
-        _read_listed(reports, codes, wanted, statuses, joined)
+        _read_listed(reports, code_of, wanted, statuses, joined)
     else:
-        _read_flat(reports, codes, wanted, statuses, joined)
+        _read_flat(reports, code_of, wanted, statuses, joined)
     return reports
 
 
