@@ -15,13 +15,18 @@ from tests.test_browser_tasks import LiveDatabase, log_out
 
 pytestmark = pytest.mark.browser
 
-# The demo's reports cover the eight quarters before today's: take two of them.
-TODAY = datetime.date.today()
-LAST = TODAY.year * 4 + (TODAY.month - 1) // 3 - 1
-Q2_YEAR, Q3_YEAR = (LAST - 1) // 4, LAST // 4
-Q2, Q3 = (LAST - 1) % 4 + 1, LAST % 4 + 1
 TASKS = {"PHUNU": "Nhân rộng mô hình «Phụ nữ khởi nghiệp» ở các thôn đồng bào dân tộc thiểu số",
          "NONGDAN": "Phối hợp mở 5 lớp tập huấn kỹ thuật trồng cà phê cho hội viên nông dân"}
+
+
+def last_two_quarters():
+    """The two quarters before today's, as (year, quarter) pairs: the demo has reports for both.
+
+    Read when the test runs, not when it is collected: a suite started before
+    midnight of a quarter's last day must not look for the quarter before."""
+    today = datetime.date.today()
+    last = today.year * 4 + (today.month - 1) // 3 - 1
+    return ((last - 1) // 4, (last - 1) % 4 + 1), (last // 4, last % 4 + 1)
 
 
 def quarter_end(year, quarter):
@@ -56,9 +61,10 @@ def add_task(page, meeting_id, unit, deadline):
 
 
 def test_the_meeting_loop_from_q2_tasks_to_q3_agenda_and_the_report(page, server):  # noqa: F811
-    deadline = quarter_end(Q3_YEAR, Q3) - datetime.timedelta(days=15)
+    (earlier_year, earlier), (later_year, later) = last_two_quarters()
+    deadline = quarter_end(later_year, later) - datetime.timedelta(days=15)
     log_in(page, "kt_vanphong", target="/admin/meeting/")
-    q2 = record_meeting(page, server, Q2_YEAR, Q2, quarter_end(Q2_YEAR, Q2) + datetime.timedelta(days=20))
+    q2 = record_meeting(page, server, earlier_year, earlier, quarter_end(earlier_year, earlier) + datetime.timedelta(days=20))
     page.goto(f"/admin/meeting/details/?id={q2}")
     page.click("#freeze-form button[value=freeze]")
     page.wait_for_selector(".alert-success")
@@ -78,7 +84,7 @@ def test_the_meeting_loop_from_q2_tasks_to_q3_agenda_and_the_report(page, server
     log_out(page)
 
     log_in(page, "kt_vanphong", target="/admin/meeting/")
-    q3 = record_meeting(page, server, Q3_YEAR, Q3, quarter_end(Q3_YEAR, Q3) + datetime.timedelta(days=20))
+    q3 = record_meeting(page, server, later_year, later, quarter_end(later_year, later) + datetime.timedelta(days=20))
     page.goto(f"/admin/meeting/details/?id={q3}")
     agenda = page.inner_text("#carried-over")
     assert TASKS["NONGDAN"] in agenda and "Chưa thực hiện" in agenda

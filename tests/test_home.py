@@ -7,11 +7,10 @@ import pytest
 from models import Organisation, QuarterlyReport, ReportingPeriod
 from models.reporting import quarter_label
 
-TODAY = datetime.date.today()
 
 
 def current_quarter():
-    return TODAY.year, (TODAY.month - 1) // 3 + 1
+    return datetime.date.today().year, (datetime.date.today().month - 1) // 3 + 1
 
 
 def previous_quarter():
@@ -29,10 +28,10 @@ def quarters(app):
     still open and overdue: PHUNU's report waits for approval, NONGDAN's was
     sent back, LDLD has a draft it never sent."""
     now = ReportingPeriod.create(year=current_quarter()[0], quarter=current_quarter()[1],
-                                 deadline=TODAY + datetime.timedelta(days=10))
+                                 deadline=datetime.date.today() + datetime.timedelta(days=10))
     before = ReportingPeriod.create(year=previous_quarter()[0], quarter=previous_quarter()[1],
-                                    deadline=TODAY - datetime.timedelta(days=3))
-    sent = datetime.datetime.combine(TODAY - datetime.timedelta(days=5), datetime.time(9, 15))
+                                    deadline=datetime.date.today() - datetime.timedelta(days=3))
+    sent = datetime.datetime.combine(datetime.date.today() - datetime.timedelta(days=5), datetime.time(9, 15))
     QuarterlyReport.create(organisation=unit("PHUNU"), period=before, status="submitted", submitted_at=sent)
     QuarterlyReport.create(organisation=unit("NONGDAN"), period=before, status="draft", returned_at=sent,
                            return_reason="Đề nghị kiểm tra số hội viên giảm.")

@@ -18,7 +18,6 @@ from tests.api_helpers import api_as
 from tests.forms import rendered_form
 
 D = datetime.date
-TODAY = datetime.date.today()
 PDF = b"%PDF-1.4 tien do"
 
 
@@ -51,9 +50,9 @@ def assignment(task, code):
 def tasks(meeting):
     """Two tasks: one for PHUNU and NONGDAN, one for NONGDAN alone (overdue)."""
     shared = make_task(meeting, "Phát triển hội viên mới trong đồng bào dân tộc thiểu số",
-                       TODAY + datetime.timedelta(days=5), ["PHUNU", "NONGDAN"], 1)
+                       datetime.date.today() + datetime.timedelta(days=5), ["PHUNU", "NONGDAN"], 1)
     alone = make_task(meeting, "Xây dựng mô hình tổ hội nghề nghiệp",
-                      TODAY - datetime.timedelta(days=12), ["NONGDAN"], 2)
+                      datetime.date.today() - datetime.timedelta(days=12), ["NONGDAN"], 2)
     return shared, alone
 
 
@@ -344,11 +343,11 @@ def test_reminders_go_to_the_units_editors_once(app, make_user, tasks):
     make_user("phunu", "editor", "PHUNU")
     make_user("nongdan", "editor", "NONGDAN")
     make_user("vanphong", "secretariat")
-    done = make_task(alone.meeting, "Đã xong", TODAY - datetime.timedelta(days=3), ["PHUNU"], 3)
+    done = make_task(alone.meeting, "Đã xong", datetime.date.today() - datetime.timedelta(days=3), ["PHUNU"], 3)
     TaskAssignment.update(status="done").where(TaskAssignment.task == done.id).execute()
     with app.app_context():
-        first = reminders.scan(today=TODAY)
-        again = reminders.scan(today=TODAY)
+        first = reminders.scan(today=datetime.date.today())
+        again = reminders.scan(today=datetime.date.today())
     assert again == 0 and first == 3
 
     def kinds(username):

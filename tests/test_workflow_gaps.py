@@ -22,7 +22,6 @@ from tests.test_report_entry import (  # noqa: F401  (fixtures used by name)
 from tests.test_report_workflow import approve, editable, entry_of, reopen
 
 D = datetime.date
-TODAY = datetime.date.today()
 REASON = "Số hội viên giảm chưa khớp với danh sách thôi sinh hoạt"
 OVERVIEW = "/admin/quarterlyreport/submissions/"
 
@@ -218,7 +217,7 @@ def test_a_report_sent_on_time_then_sent_back_is_late_when_sent_again_after_the_
     # Sent again today, long after 15/07/2024: late, whatever the first sending was.
     phunu = as_phunu(login)
     post_grid(phunu, entry_of(submitted), action="submit", field_visits="23", members_new="1.548")
-    assert report_of().submitted_at.date() == TODAY
+    assert report_of().submitted_at.date() == datetime.date.today()
     assert '<span class="badge badge-danger late">Nộp muộn</span>' in text(phunu.get(entry_of(submitted)))
     page = text(as_office(login).get(OVERVIEW))
     assert "Nộp muộn" in row(page, "PHUNU") and "Đã gửi 1/6 đơn vị · nộp muộn 1" in summary(page)
@@ -231,7 +230,7 @@ def test_a_report_sent_late_then_sent_back_is_on_time_when_sent_again_within_a_n
     assert "Nộp muộn" in row(text(office.get(OVERVIEW)), "PHUNU")
     reopen(office, report_of(), REASON)
     assert "Đã gửi 0/6" in summary(text(office.get(OVERVIEW)))
-    set_deadline(TODAY + datetime.timedelta(days=5))  # the secretariat gave more time
+    set_deadline(datetime.date.today() + datetime.timedelta(days=5))  # the secretariat gave more time
     post_grid(as_phunu(login), entry_of(submitted), action="submit", field_visits="23", members_new="1.548")
     office = as_office(login)
     page = text(office.get(OVERVIEW))
@@ -248,8 +247,8 @@ def test_withdrawing_a_submitted_report_unsends_it_but_a_correction_keeps_the_fi
 
 
 def test_the_home_page_lists_a_sent_back_report_with_its_reason_to_its_own_editor(login, app):
-    year, number = TODAY.year, (TODAY.month - 1) // 3 + 1
-    period = ReportingPeriod.create(year=year, quarter=number, deadline=TODAY + datetime.timedelta(days=9))
+    year, number = datetime.date.today().year, (datetime.date.today().month - 1) // 3 + 1
+    period = ReportingPeriod.create(year=year, quarter=number, deadline=datetime.date.today() + datetime.timedelta(days=9))
     for code in ("PHUNU", "NONGDAN"):
         QuarterlyReport.create(organisation=unit(code), period=period, status="submitted",
                                submitted_at=datetime.datetime.now())
@@ -327,14 +326,14 @@ def directive(app):
     time, LDLD answered late, CCB not yet due, DOAN yearly (answered this year)."""
     made = Directive.create(number="11-CT/TU", kind="Chỉ thị", issuer="Tỉnh ủy", issued_on=D(2023, 12, 5),
                             title="Về tăng cường công tác dân vận trong vùng đồng bào dân tộc thiểu số")
-    past, future = TODAY - datetime.timedelta(days=20), TODAY + datetime.timedelta(days=12)
+    past, future = datetime.date.today() - datetime.timedelta(days=20), datetime.date.today() + datetime.timedelta(days=12)
     for code, deadline, recurrence in (("PHUNU", past, "once"), ("NONGDAN", past, "once"),
                                        ("LDLD", past, "once"), ("CCB", future, "once"),
-                                       ("DOAN", TODAY - datetime.timedelta(days=400), "yearly")):
+                                       ("DOAN", datetime.date.today() - datetime.timedelta(days=400), "yearly")):
         DirectiveAssignment.create(directive=made, organisation=unit(code), deadline=deadline,
                                    recurrence=recurrence)
     for code, day in (("NONGDAN", past - datetime.timedelta(days=3)), ("LDLD", past + datetime.timedelta(days=4)),
-                      ("DOAN", TODAY - datetime.timedelta(days=40))):
+                      ("DOAN", datetime.date.today() - datetime.timedelta(days=40))):
         ImplementationReport.create(directive=made, organisation=unit(code), reported_on=day,
                                     content="Đã quán triệt đến các chi hội", status="in_progress")
     return made
@@ -350,7 +349,7 @@ def test_a_directive_shows_each_units_deadline_standing_and_the_late_units(direc
     page = text(office.get(f"/admin/directive/details/?id={directive.id}"))
     assert standings_on(page, directive) == {"PHUNU": "overdue", "NONGDAN": "reported", "LDLD": "reported_late",
                                              "CCB": "pending", "DOAN": "pending"}
-    past = (TODAY - datetime.timedelta(days=20)).strftime("%d/%m/%Y")
+    past = (datetime.date.today() - datetime.timedelta(days=20)).strftime("%d/%m/%Y")
     phunu_row = re.search(r'<tr data-unit="PHUNU".*?</tr>', page, re.S).group(0)
     assert past in phunu_row and "Quá hạn 20 ngày, chưa báo cáo" in phunu_row
     assert "Chưa đến hạn, còn 12 ngày" in page
@@ -360,7 +359,7 @@ def test_a_directive_shows_each_units_deadline_standing_and_the_late_units(direc
     assert list(standings_on(page, directive))[0] == "PHUNU"
 
     # A report from PHUNU takes it off the late list.
-    ImplementationReport.create(directive=directive, organisation=unit("PHUNU"), reported_on=TODAY,
+    ImplementationReport.create(directive=directive, organisation=unit("PHUNU"), reported_on=datetime.date.today(),
                                 content="Đã triển khai", status="in_progress")
     page = text(office.get(f"/admin/directive/details/?id={directive.id}"))
     assert standings_on(page, directive)["PHUNU"] == "reported_late"
@@ -396,16 +395,16 @@ def test_the_home_page_of_phunus_editor_lists_its_directive_deadlines_not_nongda
     second = Directive.create(number="137/NQ-HĐND", kind="Nghị quyết", issuer="HĐND tỉnh",
                               issued_on=D(2019, 7, 12), title="Sắp xếp, sáp nhập thôn, tổ dân phố")
     DirectiveAssignment.create(directive=second, organisation=unit("PHUNU"),
-                               deadline=TODAY + datetime.timedelta(days=3))
+                               deadline=datetime.date.today() + datetime.timedelta(days=3))
     DirectiveAssignment.create(directive=second, organisation=unit("NONGDAN"),
-                               deadline=TODAY - datetime.timedelta(days=2))
+                               deadline=datetime.date.today() - datetime.timedelta(days=2))
     page = text(login("bt_phunu", role="editor", org="PHUNU").get("/admin/"))
     card = re.search(r'<section class="card mb-3" id="directive-work">(.*?)</section>', page, re.S).group(1)
     assert "Văn bản chỉ đạo được giao" in card and "1 quá hạn" in card
     rows = re.findall(r'<tr data-directive="([^"]+)" data-unit="(\w+)" data-state="(\w+)">', card)
     # Overdue first, then the nearest deadline.
     assert rows == [("11-CT/TU", "PHUNU", "overdue"), ("137/NQ-HĐND", "PHUNU", "pending")]
-    assert (TODAY + datetime.timedelta(days=3)).strftime("%d/%m/%Y") in card and "còn 3 ngày" in card
+    assert (datetime.date.today() + datetime.timedelta(days=3)).strftime("%d/%m/%Y") in card and "còn 3 ngày" in card
     assert "NONGDAN" not in card
 
     page = text(login("bt_nongdan", role="editor", org="NONGDAN").get("/admin/"))
