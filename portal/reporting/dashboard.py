@@ -28,8 +28,7 @@ def chart_data(parent, last):
     units = units_under(parent, quarters)
     specs = charted_specs(data.specs_of(data.indicators_in_force()))
     reports = data.load_reports(quarters, codes={s.code for s in specs})
-    children = data.children_map()
-    ended = data.dissolved()
+    children, ended = data.tree()
     # Each point is the unit's figure for that quarter as the totals page shows it.
     by_quarter = [arithmetic.table([u.id for u in units], [q], children, reports, specs, parent=parent.id,
                                    gone=data.gone_before(ended, [q]))[0]

@@ -1,5 +1,5 @@
 """Loading what the arithmetic needs from the database, in a few queries."""
-from peewee import JOIN, PostgresqlDatabase, fn
+from peewee import JOIN, SQL, PostgresqlDatabase, fn
 
 from models import Indicator, Organisation, QuarterlyReport, ReportingPeriod, ReportValue, db
 from models.reporting import quarter_start
@@ -19,24 +19,21 @@ def specs_of(indicators):
             for i in indicators]
 
 
-def children_map():
-    """{parent id: [child ids]} for the whole tree."""
-    children = {}
-    query = Organisation.select(Organisation.id, Organisation.parent)
-    for org_id, parent_id in db.execute(query):
+def tree():
+    """({parent id: [child ids]} for the whole tree, {organisation id: the date
+    it ceased} for the units no longer active), from one read of the table."""
+    children, ended = {}, {}
+    query = Organisation.select(Organisation.id, Organisation.parent, Organisation.active_to)
+    # .tuples(), not the bare cursor: SQLite hands the dates back as text.
+    for org_id, parent_id, active_to in query.tuples():
         children.setdefault(parent_id, []).append(org_id)
-    return children
-
-
-def dissolved():
-    """{organisation id: the date it ceased} for units no longer active (few)."""
-    query = (Organisation.select(Organisation.id, Organisation.active_to)
-             .where(Organisation.active_to.is_null(False)))
-    return dict(query.tuples())
+        if active_to is not None:
+            ended[org_id] = active_to
+    return children, ended
 
 
 def gone_before(ended, quarters):
-    """The units of `ended` (from `dissolved`) that ceased before the span began."""
+    """The units of `ended` (from `tree`) that ceased before the span began."""
     first = quarter_start(*quarters[0])
     return frozenset(unit for unit, day in ended.items() if day <= first)
 
@@ -76,25 +73,33 @@ def _read_listed(reports, codes, wanted, statuses, joined):
     """PostgreSQL: a row per report, its figures as two arrays (1.635 rows to
     the client for the totals page instead of 27.000), the reports picked by
     their periods' ids (so by index, not after joining every report and figure).
-    Periods are opened, never changed: read first, they are still the reports'."""
+    Periods are opened, never changed: read first, they are still the reports'.
+
+    Each report's figures are gathered by a lateral subquery, an index lookup
+    per report: grouping the join of every report with every figure merged all
+    90.000 figures of the table (19 ms instead of 10 on the 1M province). The
+    two arrays pair up because one aggregate step feeds each row to both; an
+    ORDER BY inside each would only sort every report's figures twice."""
     periods = {period_id: (year, quarter) for period_id, year, quarter in
                ReportingPeriod.select(ReportingPeriod.id, ReportingPeriod.year, ReportingPeriod.quarter)
                .where(wanted).tuples()}
     if not periods:
         return
-    # Both arrays in the indicators' order, said rather than assumed: they pair up.
+    figures = (ReportValue
+               .select(fn.ARRAY_AGG(ReportValue.indicator).alias("indicators"),
+                       fn.ARRAY_AGG(ReportValue.value).alias("values"))
+               .where(joined)
+               .alias("figures"))
     rows = (QuarterlyReport
             .select(QuarterlyReport.organisation, QuarterlyReport.period, QuarterlyReport.status,
-                    fn.ARRAY_AGG(ReportValue.indicator).order_by(ReportValue.indicator),
-                    fn.ARRAY_AGG(ReportValue.value).order_by(ReportValue.indicator))
-            .join(ReportValue, JOIN.LEFT_OUTER, on=joined)
-            .where(QuarterlyReport.period.in_(list(periods)), QuarterlyReport.status.in_(statuses))
-            .group_by(QuarterlyReport.id))
+                    figures.c.indicators, figures.c.values)
+            .join(figures, JOIN.LEFT_LATERAL, on=SQL("TRUE"))
+            .where(QuarterlyReport.period.in_(list(periods)), QuarterlyReport.status.in_(statuses)))
     for org_id, period_id, status, indicator_ids, values in db.execute(rows):
         key = (org_id, periods[period_id])
-        # A report without figures lists one None; an indicator added since
-        # `codes` was read is not among this page's columns: both map to None.
-        figures = reports[key] = dict(zip(map(codes.get, indicator_ids), values))
+        # A report without figures has no arrays; an indicator added since
+        # `codes` was read is not among this page's columns: it maps to None.
+        figures = reports[key] = dict(zip(map(codes.get, indicator_ids or ()), values or ()))
         figures.pop(None, None)
         reports.status[key] = status
 

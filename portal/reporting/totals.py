@@ -134,8 +134,7 @@ def build(selection):
     everything = sorted(set(selection.quarters) | set(previous_span) | set(year_before_span))
     statuses = data.COUNTED + (("draft",) if selection.include_drafts else ())
     reports = data.load_reports(everything, statuses)
-    children = data.children_map()
-    ended = data.dissolved()
+    children, ended = data.tree()
     parent = selection.parent.id
 
     def over(quarters):
