@@ -24,11 +24,13 @@ def tree():
     it ceased} for the units no longer active), from one read of the table."""
     children, ended = {}, {}
     query = Organisation.select(Organisation.id, Organisation.parent, Organisation.active_to)
-    # .tuples(), not the bare cursor: SQLite hands the dates back as text.
-    for org_id, parent_id, active_to in query.tuples():
+    # From the bare cursor (peewee's rows cost more than the read); SQLite
+    # hands the few dates back as text, so each is converted by its field.
+    as_date = Organisation.active_to.python_value
+    for org_id, parent_id, active_to in db.execute(query):
         children.setdefault(parent_id, []).append(org_id)
         if active_to is not None:
-            ended[org_id] = active_to
+            ended[org_id] = as_date(active_to)
     return children, ended
 
 
