@@ -39,26 +39,32 @@ def plain_fields(view, names):
     return fields
 
 
-def write_rows(view, sheet, styles, fields, query, covered, sensitive, on_rows):
-    """Write every row of `query` from row 1 on; the number of rows written."""
+def write_rows(view, sheets, styles, fields, query, covered, sensitive, on_rows):
+    """Write every row of `query` from the first sheet's row 1 on, going on in
+    the next sheet when one is full (export_sheets.Sheets); the number of rows written."""
     owner = view.scope_field if covered is not None else None
     selected = list(fields) + ([owner] if owner is not None else [])
     names = {field: {} for field in fields if isinstance(field, ForeignKeyField)}
-    columns = [_column(view, field, sheet, styles, names.get(field)) for field in fields]
+    columns = [_column(view, field, sheets.first, styles, names.get(field)) for field in fields]
     cells = [to_cell for to_cell, _is_text, _style in columns]
-    rows = SheetRows(sheet, [(is_text, style) for _to_cell, is_text, style in columns])
+    kinds = [(is_text, style) for _to_cell, is_text, style in columns]
     masked = [field.name in sensitive for field in fields]
     # Positions by identity: a peewee field's == builds an expression.
     positions = {field: col for col, field in enumerate(fields) if field in names}
-    row_number = 0
+    row_number = offset = last_here = 0
+    rows = None
     for chunk in _chunks(query.clone().select(*selected)):
         for field, known in names.items():
             _load_names(field, known, {row[positions[field]] for row in chunk})
         for row in chunk:
             row_number += 1
+            if row_number > last_here:  # the first row, or the current sheet is full
+                sheet, first = sheets.place(row_number)
+                rows = SheetRows(sheet, kinds)
+                offset, last_here = row_number - first, row_number - first + sheets.capacity
             hide = owner is not None and row[-1] not in covered
             # zip stops at the exported columns: the owner's id, last, is not one.
-            rows.write(row_number, [
+            rows.write(row_number - offset, [
                 None if value is None or (hide and mask) else to_cell(value)
                 for to_cell, value, mask in zip(cells, row, masked)])
         if on_rows is not None:

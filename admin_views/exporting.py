@@ -36,6 +36,7 @@ from werkzeug.utils import secure_filename
 
 from admin_views import auditing, export_rows
 from admin_views.access import organisations_in_scope, scope_root
+from admin_views.export_sheets import Sheets
 from admin_views.formatters import format_number
 from models import Job, Organisation, db
 from portal.excel.styles import formats
@@ -51,20 +52,11 @@ DEFAULT_MAX_SYNC_ROWS = 50000
 EXPORT_CACHE_KB = 8 * 1024
 CHUNK = 500
 DATETIME = "dd/mm/yyyy hh:mm"
-# Excel's own limit, header row included.
-EXCEL_MAX_ROWS = 1048576
 
 
 def export_xlsx(view):
     """The response for /export/xlsx/ of `view`: the workbook, or a background job for it."""
     args, sort_column, count, query = _prepare(view)
-    if count > EXCEL_MAX_ROWS - 1:
-        flash(
-            f"Danh sách có {format_number(count)} dòng, vượt giới hạn một trang tính Excel "
-            f"({format_number(EXCEL_MAX_ROWS - 1)} dòng); hãy lọc bớt rồi xuất lại.",
-            "error",
-        )
-        return redirect(view.get_url(".index_view", **_list_args()))
     if count > current_app.config.get("EXPORT_MAX_SYNC_ROWS", DEFAULT_MAX_SYNC_ROWS):
         if request.method != "POST":
             # A link, a prefetch or a crawler must not start a job: only the list's button does.
@@ -170,9 +162,6 @@ def run_export_job(job, progress):
         if not view.is_accessible():
             raise jobs.JobRefused("Tài khoản không còn quyền xem danh sách này.")
         args, sort_column, count, query = _prepare(view)
-        if count > EXCEL_MAX_ROWS - 1:
-            raise jobs.JobRefused(
-                f"Danh sách nay có {format_number(count)} dòng, vượt giới hạn một trang tính Excel.")
         progress.update(0, count)
         # The file is named only once written and audited: a worker killed
         # mid-export leaves nothing to download (portal/jobs/storage.py).
@@ -206,6 +195,7 @@ def content_disposition(filename):
 def write_workbook(view, output, columns, query, on_rows=None):
     """Write the header and every row of `query` into `output`; the row count.
 
+    A list longer than a sheet goes on in further sheets (export_sheets).
     on_rows(count) is told how many rows are written so far, after each chunk.
     """
     workbook = xlsxwriter.Workbook(output, WORKBOOK_OPTIONS)
@@ -213,46 +203,37 @@ def write_workbook(view, output, columns, query, on_rows=None):
     styles["datetime"] = workbook.add_format(
         {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter",
          "border": 1, "num_format": DATETIME})
-    sheet = workbook.add_worksheet(_sheet_name(view.name))
-    cells = [_cell_writer(view, name) for name, _label in columns]
-
-    for index, (name, label) in enumerate(columns):
-        sheet.set_column(index, index, _width(view.model, name, label))
-    sheet.freeze_panes(1, 0)
-    for index, (_name, label) in enumerate(columns):
-        sheet.write_string(0, index, str(label), styles["header"])
+    sheets = Sheets(workbook, _sheet_name(view.name), columns,
+                    [_width(view.model, name, label) for name, label in columns], styles["header"])
 
     names = [name for name, _ in columns]
     fields = export_rows.plain_fields(view, names)
     if fields is not None:
         sensitive = set(getattr(view, "sensitive_columns", ()) or ()) & set(names)
-        row_number = export_rows.write_rows(view, sheet, styles, fields, query,
+        row_number = export_rows.write_rows(view, sheets, styles, fields, query,
                                             _covered(view) if sensitive else None, sensitive, on_rows)
-        _finish(sheet, columns, row_number)
+        sheets.finish(row_number)
         workbook.close()
         return row_number
 
+    cells = [_cell_writer(view, name) for name, _label in columns]
     hidden = _sensitive_hider(view, names)
     row_number = 0
     for chunk in _chunks(stream(query), CHUNK):
         view.attach_export_related(chunk)
         for model in chunk:
             row_number += 1
+            sheet, row = sheets.place(row_number)
             masked = hidden(model)
             for index, write in enumerate(cells):
                 if columns[index][0] in masked:
                     continue
-                write(sheet, row_number, index, model, styles)
+                write(sheet, row, index, model, styles)
         if on_rows is not None:
             on_rows(row_number)
-    _finish(sheet, columns, row_number)
+    sheets.finish(row_number)
     workbook.close()
     return row_number
-
-
-def _finish(sheet, columns, row_number):
-    if columns:
-        sheet.autofilter(0, 0, max(row_number, 1), len(columns) - 1)
 
 
 def stream(query):
