@@ -70,17 +70,19 @@ def run(args):
     prepare(args.database, args.members)
     plan = _step("setup", args.database, "--users", str(args.users))
     workdir = tempfile.mkdtemp(prefix="giaoban-load-")
-    processes = []
+    processes, names = [], []
     try:
         env = server_env(args.database, workdir)
         if args.nodes == 2:
             redis_port = free_port()
             processes.append(_start(["redis-server", "--port", str(redis_port), "--save", "",
                                      "--appendonly", "no", "--bind", "127.0.0.1"], workdir, "redis"))
+            names.append("Redis")
             env["JOB_BROKER_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             _wait_for_port(redis_port)
             processes.append(_start([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
                                     workdir, "worker", env))
+            names.append("jobs worker")
         nodes = []
         if args.nodes == 2 and "WEB_CONCURRENCY" not in os.environ:
             # Two nodes on this one machine share its cores: each gets about half of
@@ -91,11 +93,13 @@ def run(args):
             node_env = dict(env, BIND=f"127.0.0.1:{port}")
             processes.append(_start([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                                     workdir, f"node{number + 1}", node_env))
+            names.append("web")
             nodes.append(f"http://127.0.0.1:{port}")
         for node in nodes:
             _wait_for_http(node + "/login")
         plan["nodes"] = nodes
-        stats, signing_in, ledger = swarm(plan, args.users, args.duration)
+        roles = {process.pid: name for process, name in zip(processes, names)}
+        stats, signing_in, ledger, cpu = swarm(plan, args.users, args.duration, roles)
         ledger_path = os.path.join(workdir, "ledger.json")
         with open(ledger_path, "w", encoding="utf-8") as out:
             json.dump(ledger, out)
@@ -106,7 +110,7 @@ def run(args):
             _stop(process)
     logs = "".join(_read(os.path.join(workdir, name)) for name in os.listdir(workdir) if name.endswith(".log"))
     checked["locked"] = logs.count("database is locked")
-    outcome = report(args, stats, signing_in, checked)
+    outcome = report(args, stats, signing_in, checked, cpu)
     if outcome:
         print(f"Nhật ký của các máy chủ được giữ lại ở {workdir}")
     else:
@@ -134,12 +138,13 @@ def server_env(database, workdir):
     return env
 
 
-def swarm(plan, users, duration):
-    """Run the simulated users in this process (gevent) for `duration` seconds."""
+def swarm(plan, users, duration, roles):
+    """Run the simulated users in this process (gevent) for `duration` seconds;
+    `roles` ({process group: role}) are the processes whose CPU is reported."""
     import gevent
     from locust.env import Environment
 
-    from bench import load_users
+    from bench import cpu, load_users
 
     load_users.PLAN.update(plan)
     # At the end each user finishes the request it is in: killed mid-request, a
@@ -162,15 +167,18 @@ def swarm(plan, users, duration):
         gevent.sleep(0.1)
     signing_in = [_row(entry) for entry in environment.stats.entries.values() if entry.name == "đăng nhập"]
     environment.stats.reset_all()
+    started, cpu_before = time.monotonic(), cpu.snapshot(roles)
     gevent.spawn_later(duration, runner.quit)
     runner.greenlet.join()
+    used = cpu.spent(cpu_before, cpu.snapshot(roles))
+    used["wall"] = time.monotonic() - started
     ledger = load_users.LEDGER
     return environment.stats, signing_in, {
         "edits": {str(k): v for k, v in ledger["edits"].items()},
         "grids": {str(k): v for k, v in ledger["grids"].items()},
         "imports": ledger["imports"], "conflicts": ledger["conflicts"],
         "submitted": sorted(ledger["submitted"]), "server_errors": len(server_errors),
-    }
+    }, used
 
 
 def _row(entry):
@@ -184,7 +192,7 @@ def _row(entry):
                  "—" if target is None else f"≤ {target} ms", {None: "", True: "đạt", False: "CHƯA"}[met])
 
 
-def report(args, stats, signing_in, checked):
+def report(args, stats, signing_in, checked, cpu):
     rows, missed = [], []
     # The sign-ins' entries are empty here: reset once everyone had signed in.
     entries = sorted((e for e in stats.entries.values() if e.num_requests), key=lambda e: (e.name, e.method))
@@ -204,6 +212,9 @@ def report(args, stats, signing_in, checked):
           .replace(".", ","))
     for error in stats.errors.values():
         print(f"  lỗi: {error.name}: {error.error} ×{error.occurrences}")
+    wall = cpu.pop("wall")
+    shares = ", ".join(f"{role} {seconds:.0f} s" for role, seconds in sorted(cpu.items(), key=lambda r: -r[1]))
+    print(f"CPU trong {wall:.0f} s đo ({os.cpu_count()} lõi: {wall * os.cpu_count():.0f} s): {shares}".replace(".", ","))
     lost = checked["lost"]
     print(f"Ghi: {checked['edits']} lần sửa hồ sơ, {checked['grids']} báo cáo lưu, {checked['imports']} hội viên "
           f"nhập, {checked['conflicts']} lần sửa bị từ chối vì người khác vừa sửa (đúng); "
