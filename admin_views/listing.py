@@ -17,7 +17,8 @@ sort index to find a rare row would read the whole index.
 """
 from flask import g, request
 from peewee import (
-    SQL, BlobField, CharField, IntegerField, Ordering, PostgresqlDatabase, SqliteDatabase, TextField, fn,
+    SQL, BlobField, CharField, Field, IntegerField, Ordering, PostgresqlDatabase, SqliteDatabase, TextField,
+    fn,
 )
 
 from models import db
@@ -164,7 +165,7 @@ def narrow(view, query, search, counted=True):
     if counted and isinstance(db.obj, PostgresqlDatabase):
         order = default_order(view)
         ordered, _joins = view._order_by(query, set(), order)
-        matches = HeldMatches.read(view.model, condition, sort_matches(ordered), order)
+        matches = HeldMatches.read(view.model, condition, counted_in_order(view.model, ordered), order)
         return query, matches.count, matches
     return query, None, None
 
@@ -234,6 +235,28 @@ def _leads_an_index(model, field):
     if field.index or field.unique or field.primary_key:
         return True
     return any(fields and fields[0] == name for fields, _unique in model._meta.indexes)
+
+
+def counted_in_order(model, query):
+    """PostgreSQL: the count of `query`'s rows and the ids of its first
+    HeldMatches.HELD in its order, as one query (HeldMatches.read).
+
+    The rows are found in a subquery fenced by OFFSET 0 and sorted outside
+    it, so the planner cannot walk the name index filtering row by row (see
+    sort_matches), and the sort compares the key column itself rather than
+    an expression built for every match ("dang", 14.457 matches: 31 → 26 ms).
+    An order on another table's column is sorted as sort_matches does."""
+    nodes = [ordering.node for ordering in query._order_by or ()]
+    if not nodes or not all(isinstance(node, Field) and node.model is model for node in nodes):
+        return sort_matches(query).clone().select(fn.COUNT(SQL("*")).over(), model.id) \
+            .limit(HeldMatches.HELD).offset(None)
+    keys = [f"key{position}" for position in range(len(nodes))]
+    found = (query.clone().select(model.id.alias("id"), *(node.alias(key) for node, key in zip(nodes, keys)))
+             .order_by().limit(None).offset(0).alias("matches"))
+    return (found.select_from(fn.COUNT(SQL("*")).over(), found.c.id)
+            .order_by(*(Ordering(found.c[key], ordering.direction, ordering.collation, ordering.nulls)
+                        for key, ordering in zip(keys, query._order_by)))
+            .limit(HeldMatches.HELD))
 
 
 def sort_matches(query):

@@ -128,10 +128,10 @@ class HeldMatches:
         self.ids = [row[1] for row in rows]
 
     @classmethod
-    def read(cls, model, condition, query, order):
-        """`query`: the list's rows with the search applied, sorted in `order`."""
-        sql, params = query.clone().select(fn.COUNT(SQL("*")).over(), model.id) \
-            .limit(cls.HELD).offset(None).sql()
+    def read(cls, model, condition, counted, order):
+        """`counted`: a query of (the count of the matches, an id) for the first
+        HELD matches in `order` (admin_views.listing.counted_in_order)."""
+        sql, params = counted.sql()
         # Read from the cursor: peewee's rows would cost more than the query's last step.
         return cls(model, condition, order, model._meta.database.execute_sql(sql, params).fetchall())
 
