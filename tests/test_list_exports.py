@@ -277,3 +277,15 @@ def test_a_list_longer_than_a_sheet_goes_on_in_the_next_sheets(app, login, membe
     assert [len(list(sheet.iter_rows(min_row=2))) for sheet in book.worksheets] == [2, 2, 1]
     # The list's order, across the sheets, and every row once.
     assert rows == listed_names(client, "")
+
+
+def test_an_editors_export_over_several_sheets_holds_only_its_section(app, login, members, monkeypatch):
+    from admin_views.export_sheets import Sheets
+
+    monkeypatch.setattr(Sheets, "capacity", 1)
+    client = login("kt_phunu", role="editor", org="PHUNU")
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/admin/member/export/xlsx/").data))
+    names = [row[0] for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # One member a sheet: four sheets, NONGDAN's member on none of them.
+    assert len(book.worksheets) == 4
+    assert sorted(names) == sorted(["Nguyễn Văn An", "Nguyễn Thị Bình", "Nguyễn Thị Cúc", "Trần Văn Dũng"])
