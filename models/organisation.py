@@ -64,6 +64,8 @@ class Organisation(NameOrdered, SearchableModel):
 
     class Meta:
         table_name = "organisation"
+        # The tree as the totals read it, from the index alone (migration 0021).
+        indexes = ((("parent", "id", "active_to"), False),)
 
     def __str__(self):
         return f"{self.name} ({self.code})"
