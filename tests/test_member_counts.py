@@ -183,7 +183,8 @@ def test_the_migration_counts_the_members_already_there(units):
     migrate.runner().down("0020_member_counts")
     add("NONGDAN")
     Member.update(branch=org("CCB")).where(Member.id == Member.select(Member.id).limit(1)).execute()
-    assert migrate.upgrade() == ["0020_member_counts"]
+    # 0020 first, then whatever came after it (undone with it).
+    assert migrate.upgrade()[0] == "0020_member_counts"
     assert sum(kept_counts().values()) == 3
     assert_counts_true()
 
