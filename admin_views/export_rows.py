@@ -51,20 +51,19 @@ def write_rows(view, sheets, styles, fields, query, covered, sensitive, on_rows)
     masked = [field.name in sensitive for field in fields]
     # Positions by identity: a peewee field's == builds an expression.
     positions = {field: col for col, field in enumerate(fields) if field in names}
-    row_number = offset = last_here = 0
-    rows = None
+    row_number = 0
+    sheet = rows = None
     for chunk in _chunks(query.clone().select(*selected)):
         for field, known in names.items():
             _load_names(field, known, {row[positions[field]] for row in chunk})
         for row in chunk:
             row_number += 1
-            if row_number > last_here:  # the first row, or the current sheet is full
-                sheet, first = sheets.place(row_number)
-                rows = SheetRows(sheet, kinds)
-                offset, last_here = row_number - first, row_number - first + sheets.capacity
+            placed, row_here = sheets.place(row_number)
+            if placed is not sheet:  # the first row, or the last sheet is full
+                sheet, rows = placed, SheetRows(placed, kinds)
             hide = owner is not None and row[-1] not in covered
             # zip stops at the exported columns: the owner's id, last, is not one.
-            rows.write(row_number - offset, [
+            rows.write(row_here, [
                 None if value is None or (hide and mask) else to_cell(value)
                 for to_cell, value, mask in zip(cells, row, masked)])
         if on_rows is not None:

@@ -70,19 +70,22 @@ def run(args):
     prepare(args.database, args.members)
     plan = _step("setup", args.database, "--users", str(args.users))
     workdir = tempfile.mkdtemp(prefix="giaoban-load-")
-    processes, names = [], []
+    processes, roles = [], {}  # roles: {process group: what it is}, for the CPU report
+
+    def launch(role, command, name, env=None):
+        process = _start(command, workdir, name, env)
+        processes.append(process)
+        roles[process.pid] = role
+
     try:
         env = server_env(args.database, workdir)
         if args.nodes == 2:
             redis_port = free_port()
-            processes.append(_start(["redis-server", "--port", str(redis_port), "--save", "",
-                                     "--appendonly", "no", "--bind", "127.0.0.1"], workdir, "redis"))
-            names.append("Redis")
+            launch("Redis", ["redis-server", "--port", str(redis_port), "--save", "",
+                             "--appendonly", "no", "--bind", "127.0.0.1"], "redis")
             env["JOB_BROKER_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             _wait_for_port(redis_port)
-            processes.append(_start([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
-                                    workdir, "worker", env))
-            names.append("jobs worker")
+            launch("jobs worker", [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], "worker", env)
         nodes = []
         if args.nodes == 2 and "WEB_CONCURRENCY" not in os.environ:
             # Two nodes on this one machine share its cores: each gets about half of
@@ -91,14 +94,12 @@ def run(args):
         for number in range(args.nodes):
             port = free_port()
             node_env = dict(env, BIND=f"127.0.0.1:{port}")
-            processes.append(_start([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                    workdir, f"node{number + 1}", node_env))
-            names.append("web")
+            launch("web", [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                   f"node{number + 1}", node_env)
             nodes.append(f"http://127.0.0.1:{port}")
         for node in nodes:
             _wait_for_http(node + "/login")
         plan["nodes"] = nodes
-        roles = {process.pid: name for process, name in zip(processes, names)}
         stats, signing_in, ledger, cpu = swarm(plan, args.users, args.duration, roles)
         ledger_path = os.path.join(workdir, "ledger.json")
         with open(ledger_path, "w", encoding="utf-8") as out:

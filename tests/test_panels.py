@@ -96,3 +96,17 @@ def test_a_page_of_150_communes_has_its_panels(tree):
     assert [by_unit for _, by_unit in panels.campaign_results(communes, SPAN)][0][communes[-1].id][
         "models_built"] == 4
     assert panels.twinning(communes, SPAN)["active_units"] == 1
+
+
+def test_the_directive_panel_counts_only_the_pages_units_subtrees(tree):
+    # The panels read the province's assignments and keep those under the page's units:
+    # another section's (O's) never counts, whoever reads the page.
+    p, a, a1, b, o = tree
+    directive = Directive.create(number="13-CT/TU", kind="Chỉ thị", issuer="Tỉnh ủy", issued_on=DAY(2025, 1, 2),
+                                 title="Về công tác dân vận")
+    for unit in (a1, b, o):
+        DirectiveAssignment.create(directive=directive, organisation=unit, deadline=DAY(2025, 3, 31))
+    ImplementationReport.create(directive=directive, organisation=o, reported_on=DAY(2025, 3, 1), content="Xong")
+
+    assert panels.directive_implementation([a], today=DAY(2025, 4, 1)) == [(directive, 1, 0, 1)]
+    assert panels.directive_implementation([a, b], today=DAY(2025, 4, 1)) == [(directive, 2, 0, 2)]
