@@ -8,7 +8,12 @@ os.environ.setdefault("PORTAL_ENV", "production")
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 worker_class = "gthread"
-threads = 4
+# One request at a time per process: the pages are Python work, and threads in
+# one process take turns on its interpreter lock. Under bench/load.py on SQLite
+# (2 cores, 50 users) four threads a process put the totals page's p95 at
+# 640 ms and the workbook's at 1,1 s; one thread, 230 ms and 310 ms. The
+# gthread worker still keeps idle keep-alive connections without a thread.
+threads = int(os.environ.get("WEB_THREADS", 1))
 timeout = 60
 # Longer than any client keeps an idle connection to us: nginx's upstream
 # keepalive_timeout (60 s, deploy/nginx.conf) or a browser between clicks. At
