@@ -62,7 +62,9 @@ class Member(NameOrdered, SearchableModel):
                    # order, and the member records per branch at a date. The
                    # first also serves every lookup by citizen ID.
                    (("citizen_id", "branch", "joined_on", "left_on"), False),
-                   (("branch", "joined_on", "left_on", "citizen_id"), False))
+                   (("branch", "joined_on", "left_on", "citizen_id"), False),
+                   # The list filtered by status and gender counts from this alone (0022).
+                   (("status", "gender"), False))
 
     def __str__(self):
         return self.full_name
