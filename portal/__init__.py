@@ -9,7 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models.choices import label
 from models.user import ROLE_CHOICES
 from portal import (
-    api, auth, cli, database, files, headers, i18n, jobs, navbar, observability, unavailable,
+    api, auth, cli, database, files, headers, i18n, jobs, navbar, observability, static_cache,
+    unavailable,
 )
 from portal.admin import build_admin
 from portal.config import Config
@@ -49,6 +50,7 @@ def create_app(config=None):
     # Every record view also answers under /api/v1 (portal/api/resources.py).
     api.register_resources(app, admin)
     headers.init_app(app)
+    static_cache.init_app(app)
     cli.init_app(app)
     _register_template_helpers(app)
     navbar.init_app(app)

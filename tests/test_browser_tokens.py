@@ -33,6 +33,10 @@ def test_a_token_made_on_the_page_opens_the_api_until_revoked(page, server):  # 
     page.select_option("#expires", "30")
     page.click("button:has-text('Tạo khóa')")
     page.wait_for_selector("#new-token")
+    # The copy button's handler is attached by the page's last script, which
+    # runs after the scripts before it have downloaded: a click before the
+    # page has loaded can land before it (a busy server serves them in turn).
+    page.wait_for_load_state("load")
     token = page.input_value("#new-token")
     assert token.startswith("gb_")
     assert "chỉ hiện một lần" in page.inner_text(".new-token")
