@@ -4,11 +4,13 @@ A page links some twenty-three of them (Flask-Admin's and ours). Served with
 Flask's default `no-cache`, the browser asked again for each on every page
 and the server answered 304: twenty-three round trips a page on an editor's
 slow line, each a turn of a gunicorn worker, which serves one request at a
-time (WEB_THREADS). Each link now carries the file's own stamp (`?v=`, its
-size and modification time), and a request naming the file's current stamp
+time (WEB_THREADS). Each link now carries the file's own stamp (`?v=`, from
+its content), and a request naming the file's current stamp
 is answered as cacheable for a year: a changed file has a new link, and an
 old link (a page kept open across an upgrade) is answered as before.
 """
+import functools
+import hashlib
 import os
 
 from flask import current_app, request
@@ -27,13 +29,21 @@ def _folder(endpoint):
 
 
 def stamp(folder, filename):
-    """The file's stamp: changes whenever its size or modification time does."""
+    """The file's stamp: the start of its content's SHA-256, so two web nodes
+    installed apart give the same link for the same file. Hashed again only
+    when the file's size or modification time changes."""
     path = os.path.join(folder, filename)
     try:
         status = os.stat(path)
     except OSError:
         return None
-    return f"{status.st_size:x}{status.st_mtime_ns:x}"
+    return _digest(path, status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest(path, size, modified):
+    with open(path, "rb") as content:
+        return hashlib.sha256(content.read()).hexdigest()[:16]
 
 
 def init_app(app):

@@ -1,4 +1,5 @@
 """Style sheets and scripts are kept by the browser, and a changed file is fetched anew."""
+import os
 import re
 
 from flask import url_for
@@ -48,3 +49,12 @@ def test_a_changed_file_gets_a_new_link_and_the_old_one_is_not_kept(app, tmp_pat
         assert not kept_a_year(old)
     with client.get(after) as new:
         assert kept_a_year(new) and new.get_data(as_text=True) == "body { color: darkblue; }"
+
+
+def test_the_same_file_has_the_same_stamp_on_every_node(tmp_path):
+    # Two web nodes installed apart: the same bytes, other modification times.
+    for node, written_at in (("node1", 1_700_000_000), ("node2", 1_800_000_000)):
+        (tmp_path / node).mkdir()
+        (tmp_path / node / "site.js").write_text("console.log(1);")
+        os.utime(tmp_path / node / "site.js", (written_at, written_at))
+    assert stamp(str(tmp_path / "node1"), "site.js") == stamp(str(tmp_path / "node2"), "site.js")
