@@ -22,7 +22,7 @@ from peewee import (
 )
 
 from models import db
-from models.search import HeldMatches, search_condition, search_matches
+from models.search import HeldMatches, search_condition, search_matches, word_matches
 
 # Walk the sort index when the result is at least this share of the table.
 WALK_SHARE = 0.01
@@ -149,7 +149,8 @@ def narrow(view, query, search, counted=True):
     SQLite: the matches come back only when nothing else narrows the list:
     their sorted page can then be read straight from them (Matches.page).
     PostgreSQL: counted among the list's rows in one query with the first of
-    them in the list's default order (HeldMatches), unless `counted` is
+    them in the list's default order (HeldMatches; a one-word search of the
+    whole table from its kept words, word_matches), unless `counted` is
     false: a page that shows no count (the API's) then finds the matches
     once, in its own query, instead of twice.
     """
@@ -161,11 +162,14 @@ def narrow(view, query, search, counted=True):
     condition = search_condition(view.model, search)
     if condition is None:
         return query, None, None
+    alone = query._where is None
     query = query.where(condition)
     if counted and isinstance(db.obj, PostgresqlDatabase):
         order = default_order(view)
-        ordered, _joins = view._order_by(query, set(), order)
-        matches = HeldMatches.read(view.model, condition, counted_in_order(view.model, ordered), order)
+        matches = word_matches(view.model, search, order, condition) if alone else None
+        if matches is None:
+            ordered, _joins = view._order_by(query, set(), order)
+            matches = HeldMatches.read(view.model, condition, counted_in_order(view.model, ordered), order)
         return query, matches.count, matches
     return query, None, None
 

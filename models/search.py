@@ -14,6 +14,11 @@ MATCHES_HELD = 50000
 # characters as entries of their own, a lexeme cut at tsvector's 2047.
 PREFIX_LENGTH = 7
 LEXEME_MAX = 2047
+# PostgreSQL: the tables whose words are also kept one per row with the
+# row's sort key (migration 0023), by the sort key column; and the length at
+# which a kept word is cut.
+WORD_TABLES = {"member": "full_name_key"}
+WORD_MAX = 100
 
 
 def _is_sqlite(model):
@@ -145,6 +150,32 @@ class HeldMatches:
         if offset + limit > len(self.ids) and len(self.ids) < self.count:
             return None
         return self.model.id.in_(self.ids[offset:offset + limit])
+
+
+def word_matches(model, text, order, condition):
+    """PostgreSQL: a one-word search of the whole table as HeldMatches, read
+    from the table's words alone (migration 0023); None when that does not
+    apply: several words, a word starting with a digit or longer than the
+    kept words, another order than (sort key, id), or SQLite.
+
+    The range `word <= w < w'` (w' is w with its last letter advanced) holds
+    exactly the kept words that start with w, in byte order.
+    """
+    table = model._meta.table_name
+    key = WORD_TABLES.get(table)
+    terms = search_terms(text)
+    if (key is None or _is_sqlite(model) or len(set(terms)) != 1 or not terms[0][0].isalpha()
+            or len(terms[0]) > WORD_MAX or _order_names(model, order) != [(key, False), ("id", False)]):
+        return None
+    term = terms[0]
+    beyond = term[:-1] + chr(ord(term[-1]) + 1)
+    # DISTINCT: "Đặng Văn Đăng" holds "dang" once, but "da" starts two of its words.
+    rows = model._meta.database.execute_sql(
+        f"SELECT COUNT(*) OVER (), matches.{table}_id FROM "
+        f"(SELECT DISTINCT sort_key, {table}_id FROM {table}_word WHERE word >= %s AND word < %s) AS matches "
+        f"ORDER BY matches.sort_key, matches.{table}_id LIMIT %s",
+        (term, beyond, HeldMatches.HELD)).fetchall()
+    return HeldMatches(model, condition, order, rows)
 
 
 def _order_names(model, order):

@@ -211,7 +211,8 @@ def parameters(resource):
     found = [
         _param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
                "Số bản ghi mỗi trang"),
-        _param("cursor", {"type": "string"}, "Con trỏ trang sau, lấy từ next_cursor của trang trước"),
+        _param("cursor", {"type": "string"},
+               "Con trỏ trang sau, lấy từ next_cursor của trang trước; gửi kèm đúng sort, q và bộ lọc của trang đó"),
         _param("count", {"type": "string", "enum": ["true", "false"]},
                "true: thêm count, tổng số bản ghi khớp (chậm hơn trên danh sách lớn)"),
     ]

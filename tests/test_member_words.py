@@ -1,0 +1,215 @@
+"""PostgreSQL keeps each member's words beside its sort key (migration 0023):
+they always equal the words of the member table, whoever writes, and a
+one-word search read from them shows exactly the rule's matches, counted,
+in name order, in the searcher's section only. SQLite has no such table."""
+import re
+from urllib.parse import quote_plus
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models import Member, Organisation, db
+from models.search import HeldMatches, WORD_MAX, word_matches
+from models.text import search_terms, sort_key
+from portal import migrate
+from tests.test_member_counts import add, listed_total, org, units  # noqa: F401  (fixture)
+from tests.test_search_postgres import LETTERS, DIGITS, SCREEN_NAMES, listed, matches_by_rule, member_view
+
+
+@pytest.fixture(autouse=True)
+def postgres_only(is_postgres):
+    if not is_postgres:
+        pytest.skip("SQLite answers from its FTS5 index; the kept words are PostgreSQL's")
+
+
+def expected_words():
+    """The words 0023 keeps, from the member table, computed here in Python."""
+    rows = db.execute_sql("SELECT id, search_text, full_name_key FROM member").fetchall()
+    return {(word[:WORD_MAX], bytes(key), member_id) for member_id, text, key in rows
+            for word in text.split() if word[0].isalpha()}
+
+
+def kept_words():
+    rows = db.execute_sql("SELECT word, sort_key, member_id FROM member_word").fetchall()
+    assert len(rows) == len(set(rows)), "a word kept twice"
+    return {(word, bytes(key), member_id) for word, key, member_id in rows}
+
+
+def assert_words_true():
+    assert kept_words() == expected_words()
+
+
+def default_order(app):
+    from admin_views.listing import default_order as order_of
+    return order_of(member_view(app))
+
+
+def by_rule(text):
+    """The rule's matches of `text` in list order, computed in Python."""
+    rows = [(bytes(key), member_id, document) for member_id, document, key in db.execute_sql(
+        "SELECT id, search_text, full_name_key FROM member").fetchall()]
+    return [member_id for key, member_id, document in sorted(rows) if matches_by_rule(document, text)]
+
+
+# --- kept true ---------------------------------------------------------------------
+
+def test_every_kind_of_write_keeps_the_words_true(units):
+    hoa = add("PHUNU", "Nguyễn Thị Hoa", card_number="PN-0042", citizen_id="064190001234")
+    add("NONGDAN", "Đặng Văn Đăng")
+    assert ("dang", bytes(sort_key("Đặng Văn Đăng")), hoa.id + 1) in kept_words()
+    assert not any(word.startswith(("0", "6")) for word, _, _ in kept_words())  # ids and numbers stay out
+    assert_words_true()
+
+    hoa.full_name = "Trần Thị Hòa"
+    hoa.save()
+    assert_words_true()
+    assert not any(word == "nguyen" for word, _, member_id in kept_words() if member_id == hoa.id)
+    hoa.phone = "0905000111"  # not a searched column: nothing rewritten
+    hoa.save()
+    assert_words_true()
+
+    with db.atomic():
+        Member.insert_many([{"full_name": f"Hội viên số {i} Ksor", "gender": "nam", "status": "active",
+                             "branch": org("CCB").id, **Member.sort_keys_for({"full_name": f"Hội viên số {i} Ksor"}),
+                             "search_text": Member.search_document_for({"full_name": f"Hội viên số {i} Ksor"})}
+                            for i in range(40)]).execute()
+    assert_words_true()
+    before = kept_words()
+    with db.atomic() as transaction:
+        add("PHUNU", "Lê Thị Bé")
+        Member.delete().where(Member.branch == org("CCB")).execute()
+        Member.update(search_text=" x y ").where(Member.id == hoa.id).execute()
+        assert_words_true()
+        transaction.rollback()
+    assert kept_words() == before
+    Member.delete().where(Member.branch == org("CCB")).execute()
+    assert_words_true()
+    db.execute_sql("TRUNCATE member")
+    assert kept_words() == set()
+
+
+def test_a_word_too_long_for_an_index_entry_is_kept_cut_and_found(units, app):
+    # A name holds 120 characters at most, but `search_text` is open to any
+    # writer: a word over a B-tree entry's 2.700 bytes must not refuse the write.
+    long_word = "x" * 2000 + "y" * 1000
+    member = add("PHUNU", "Nguyễn " + "x" * 110)
+    Member.update(search_text=f" nguyen {long_word} ").where(Member.id == member.id).execute()
+    assert_words_true()
+    for text in ("x" * WORD_MAX, "xxx", "nguyen"):
+        assert word_matches(Member, text, default_order(app), None).ids == [member.id]
+    # A query word longer than the kept words goes to the prefix index instead.
+    assert word_matches(Member, "x" * (WORD_MAX + 1), default_order(app), None) is None
+
+
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("add"), st.text(alphabet=LETTERS + DIGITS + " ", max_size=30)),
+    st.tuples(st.just("rename"), st.integers(0, 20), st.text(alphabet=LETTERS + " ", max_size=30)),
+    st.tuples(st.just("delete"), st.integers(0, 20)),
+), max_size=10)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_any_sequence_of_writes_keeps_the_words_true(units, steps):
+    try:
+        for kind, *args in steps:
+            ids = [m for m, in Member.select(Member.id).order_by(Member.id).tuples()]
+            if kind == "add":
+                add("PN-X1-CH1", args[0].strip() or "A")
+            elif ids and kind == "rename":
+                member = Member.get_by_id(ids[args[0] % len(ids)])
+                member.full_name = args[1].strip() or "B"
+                member.save()
+            elif ids:
+                Member.get_by_id(ids[args[0] % len(ids)]).delete_instance()
+            assert_words_true()
+    finally:
+        Member.delete().execute()
+    assert kept_words() == set()
+
+
+def test_the_migration_keeps_the_words_of_members_already_there(units):
+    add("PHUNU", "Đặng Thị Hoa")
+    migrate.runner().down("0023_member_words")
+    add("NONGDAN", "Nguyễn Văn Bình")
+    assert migrate.upgrade()[0] == "0023_member_words"
+    assert len({member_id for _, _, member_id in kept_words()}) == 2
+    assert_words_true()
+
+
+def test_a_generated_province_keeps_its_words(app, runner):
+    # Written by COPY, the member table's own indexes set aside.
+    result = runner.invoke(args=["generate", "--members", "2000", "--communes", "12"])
+    assert result.exit_code == 0, result.output
+    assert len({member_id for _, _, member_id in kept_words()}) == 2000
+    assert_words_true()
+
+
+# --- what a search reads from them -------------------------------------------------
+
+NAME = st.lists(st.text(alphabet=LETTERS + DIGITS, min_size=1, max_size=10), min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(names=st.lists(NAME, min_size=1, max_size=10), data=st.data())
+def test_a_one_word_search_reads_exactly_the_rule_s_matches_in_list_order(units, app, names, data):
+    order = default_order(app)
+    with db.atomic() as transaction:
+        for name in names:
+            add("PHUNU", name)
+        for _ in range(4):
+            word = data.draw(st.sampled_from([w for name in names for w in search_terms(name)] or ["a"]))
+            text = word[:data.draw(st.integers(1, len(word)))]
+            matches = word_matches(Member, text, order, None)
+            if not text[0].isalpha():
+                assert matches is None  # a number: the prefix index answers
+                continue
+            wanted = by_rule(text)
+            assert (matches.count, matches.ids) == (len(wanted), wanted), (text, names)
+        transaction.rollback()
+
+
+def test_only_a_one_word_search_in_list_order_is_read_from_the_words(units, app):
+    add("PHUNU", "Đặng Thị Hoa")
+    order = default_order(app)
+    assert word_matches(Member, "đặng", order, None).ids == by_rule("dang")
+    assert word_matches(Member, "Dang dang", order, None).count == 1  # the same word twice
+    assert word_matches(Member, "dang hoa", order, None) is None
+    assert word_matches(Member, "0641", order, None) is None
+    assert word_matches(Member, "", order, None) is None
+    assert word_matches(Member, "dang", [(Member.full_name_key, True), (Member.id, True)], None) is None
+    assert word_matches(Organisation, "hoi", order, None) is None
+
+
+@pytest.mark.parametrize("held", [1000, 25, 3])
+def test_the_secretariat_s_one_word_list_pages_come_from_the_words(app, login, units, monkeypatch, held):
+    monkeypatch.setattr(HeldMatches, "HELD", held)
+    names = [f"{name} {extra}" for name in SCREEN_NAMES for extra in ("", "Một", "Hai", "Ba")]
+    for name in names:
+        add("PN-X1-CH1" if len(name) % 2 else "NONGDAN", name)
+    # The list reads the words only: the prefix index's count is not run.
+    monkeypatch.setattr(HeldMatches, "read", classmethod(lambda *a: pytest.fail("counted by the prefix index")))
+    client = login("tk_vanphong", role="secretariat")
+    for text in ("dang", "Đ", "hoa", "nguyen", "xyz"):
+        wanted = by_rule(text)
+        shown = []
+        for page in range(len(wanted) // member_view(app).page_size + 1):
+            ids, html = listed(client, f"{quote_plus(text)}&page={page}")
+            shown += ids
+        assert shown == wanted, text
+        if wanted:
+            assert re.search(rf"\b{len(wanted)}\b", re.sub(r"<[^>]+>", " ", html)), text
+
+
+def test_an_editor_s_one_word_search_shows_its_own_section_only(app, login, units):
+    for code in ("PN-X1-CH1", "NONGDAN", "PHUNU", "CCB"):
+        add(code, "Đặng Thị Hoa")
+        add(code, "Đặng Văn Nam")
+    client = login("tk_phunu", role="editor", org="PHUNU")
+    ids, _html = listed(client, "dang")
+    section = {m.id for m in Member.select().join(Organisation).where(
+        Organisation.path.startswith(org("PHUNU").path))}
+    assert set(ids) == section and len(ids) == 4
+    assert listed_total(client, "?search=dang") == 4
