@@ -22,6 +22,8 @@ from peewee import PostgresqlDatabase
 from portal.database import SQLITE_PRAGMAS
 
 COPY_ROWS = 20000
+# PostgreSQL: tables kept by a table's triggers (migration 0023).
+KEPT_FROM = {"member": ("member_word",)}
 
 
 class BulkWriter:
@@ -115,18 +117,22 @@ class BulkWriter:
         """Load `model`'s table without maintaining its indexes row by row."""
         table = model._meta.table_name
         if self.postgres:
+            # The tables the loaded one's triggers write (member_word, 0023) get
+            # their rows from the same statements: their indexes wait too.
+            tables = [table] + [kept for kept in KEPT_FROM.get(table, ()) if self._has_table(kept)]
             saved = self.database.execute_sql(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS "
                 "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
-                "ORDER BY c.relname", (f'"{table}"',)).fetchall()
+                "ORDER BY c.relname", ([f'"{name}"' for name in tables],)).fetchall()
             for name, _ in saved:
                 self.database.execute_sql(f'DROP INDEX "{name}"')
             yield
             for _, definition in saved:
                 self.database.execute_sql(definition)
-            self.database.execute_sql(f'ANALYZE "{table}"')
+            for name in tables:
+                self.database.execute_sql(f'ANALYZE "{name}"')
             return
         index = f"{table}_search"
         # Only the search triggers: their work is redone below by 'rebuild'.
@@ -150,8 +156,7 @@ class BulkWriter:
                 self.database.execute_sql(sql)
 
     def _has_table(self, name):
-        return self.database.execute_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+        return self.database.table_exists(name)
 
 
 class _Counter:
