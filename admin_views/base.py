@@ -109,11 +109,16 @@ class PortalModelView(ModelView):
     # --- scope: the one place a later rule narrows what a user reaches -----
 
     def get_query(self):
-        query = self.model.select()
+        scope = self.scope()
+        return self.model.select() if scope is None else self.model.select().where(scope[0].in_(scope[1]))
+
+    def scope(self):
+        """(scope field, the organisation ids this user reaches as a subquery);
+        None when nothing narrows the rows."""
         ids = organisations_in_scope()
         if ids is None or self.scope_field is None:
-            return query
-        return query.where(self.scope_field.in_(ids))
+            return None
+        return self.scope_field, ids
 
     def scope_lookup(self, model, query):
         """Rows of `model` this user may pick in a form."""
@@ -168,7 +173,7 @@ class PortalModelView(ModelView):
         query = listing.apply_filters(self, query, filters, joins)
         count, matches, unsearched = None, None, query
         if search:
-            query, count, matches = listing.narrow(self, query, search)
+            query, count, matches = listing.narrow(self, query, search, scope=self.scope())
         if count is None and not self.simple_list_pager:
             count = listing.count_listed(self, query, bool(search or filters))
 

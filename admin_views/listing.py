@@ -143,16 +143,19 @@ def count_listed(view, query, narrowed):
     return count_rows(query)
 
 
-def narrow(view, query, search, counted=True):
+def narrow(view, query, search, counted=True, scope=False):
     """(query narrowed by the search, its row count if known, the matches if known).
 
     SQLite: the matches come back only when nothing else narrows the list:
     their sorted page can then be read straight from them (Matches.page).
     PostgreSQL: counted among the list's rows in one query with the first of
     them in the list's default order (HeldMatches; a one-word search of the
-    whole table from its kept words, word_matches), unless `counted` is
+    user's section from its kept words, word_matches), unless `counted` is
     false: a page that shows no count (the API's) then finds the matches
     once, in its own query, instead of twice.
+
+    `scope`: the user's section as view.scope() gives it; the kept words
+    answer only when nothing else narrows `query` (no filter).
     """
     matches = search_matches(view.model, search)
     if matches is not None:
@@ -162,16 +165,24 @@ def narrow(view, query, search, counted=True):
     condition = search_condition(view.model, search)
     if condition is None:
         return query, None, None
-    alone = query._where is None
-    query = query.where(condition)
+    unsearched, query = query, query.where(condition)
     if counted and isinstance(db.obj, PostgresqlDatabase):
         order = default_order(view)
-        matches = word_matches(view.model, search, order, condition) if alone else None
+        matches = (word_matches(view.model, search, order, condition, scope)
+                   if scope is not False and _only_the_section(view, unsearched, scope) else None)
         if matches is None:
             ordered, _joins = view._order_by(query, set(), order)
             matches = HeldMatches.read(view.model, condition, counted_in_order(view.model, ordered), order)
         return query, matches.count, matches
     return query, None, None
+
+
+def _only_the_section(view, query, scope):
+    """Is `query` exactly the rows of the user's section, with no filter,
+    join or condition of another view's own? Compared as SQL, so that a view
+    narrowing its rows further can never be answered from the kept words."""
+    section = view.model.select() if scope is None else view.model.select().where(scope[0].in_(scope[1]))
+    return query.sql() == section.sql()
 
 
 def default_order(view):

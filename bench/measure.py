@@ -251,6 +251,8 @@ class Bench:
             ("Member list, page 1,000", 80, sec, "page=999", "page=999", None),
             ("Search “nguyen thi hoa”", search_ms, sec, "search=nguyen+thi+hoa", "search=nguyen+thi+hoa", 3),
             ("Search “dang”", search_ms, sec, "search=dang", "search=dang", 3),
+            # Our own target, as an editor's first page's: a search of its section.
+            ("Search “dang” (editor of PHUNU)", 50, editor, "search=dang", None, None),
             ("Filtered list (left, women)", 80, sec, f"{status}=left&{gender}=nu", None, None),
         ]
         # Ours first, then the peer's: its full-table LIKE scans would otherwise

@@ -10,11 +10,12 @@ PostgreSQL's GIN indexes cannot answer from the index alone.
 `member_word` holds each distinct word of a member's `search_text` that
 starts with a letter (a word of digits, a citizen id or a card number, can
 never start a query word of letters, and such queries keep the prefix index),
-cut at WORD_MAX characters, beside the member's `full_name_key`. A query word
-w is then the range w <= word < w', w' being w with its last letter
-advanced, in the B-tree (word, sort_key, member_id): the matches come out
-of the index alone (an index-only scan), and sorting 14.457 keys is cheap.
-The count and the first thousand ids take 10 ms instead of 35
+cut at WORD_MAX characters, beside the member's `full_name_key` and branch.
+A query word w is then the range w <= word < w', w' being w with its last
+letter advanced, in the B-tree (word, sort_key, member_id) that also carries
+the branch: the matches, the whole province's or an editor's section's, come
+out of the index alone (an index-only scan), and sorting 14.457 keys is
+cheap. The count and the first thousand ids take 10 ms instead of 35
 (models/search.py: word_matches).
 
 Several query words keep the prefix index: it intersects the words' lists
@@ -25,7 +26,7 @@ Kept by triggers, in the transaction of the write itself, as the member
 counts of 0020 are (every writer passes them). Inserts and deletes by
 statement triggers over the transition tables (a COPY of 20.000 members is
 one insert of their words); an edit by a row trigger that fires only when
-the words or the sort key change. TRUNCATE empties it too.
+the words, the sort key or the branch change. TRUNCATE empties it too.
 
 The word column sorts in "C" order whatever the database's locale: the
 range's ends are compared byte by byte, as the folded words ([a-z0-9]) need.
@@ -40,14 +41,15 @@ from peewee import SqliteDatabase
 # Also in models/search.py, which cannot be imported here (frozen history).
 WORD_MAX = 100
 
-WORDS = f"""SELECT DISTINCT left(word, {WORD_MAX}) AS word, {{alias}}.full_name_key, {{alias}}.id
+WORDS = f"""SELECT DISTINCT left(word, {WORD_MAX}) AS word, {{alias}}.full_name_key, {{alias}}.id,
+                   {{alias}}.branch_id
             FROM {{table}} AS {{alias}}, unnest(string_to_array({{alias}}.search_text, ' ')) AS word
             WHERE word ~ '^[a-z]'"""
 
 POSTGRES = [
     f"""CREATE FUNCTION member_word_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         INSERT INTO member_word (word, sort_key, member_id)
+         INSERT INTO member_word (word, sort_key, member_id, branch_id)
            {WORDS.format(table="member_word_new", alias="m")};
          RETURN NULL;
        END $$""",
@@ -59,8 +61,8 @@ POSTGRES = [
     f"""CREATE FUNCTION member_word_changed() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          DELETE FROM member_word WHERE member_id = OLD.id;
-         INSERT INTO member_word (word, sort_key, member_id)
-           SELECT DISTINCT left(word, {WORD_MAX}), NEW.full_name_key, NEW.id
+         INSERT INTO member_word (word, sort_key, member_id, branch_id)
+           SELECT DISTINCT left(word, {WORD_MAX}), NEW.full_name_key, NEW.id, NEW.branch_id
            FROM unnest(string_to_array(NEW.search_text, ' ')) AS word WHERE word ~ '^[a-z]';
          RETURN NULL;
        END $$""",
@@ -75,10 +77,11 @@ POSTGRES = [
     """CREATE TRIGGER member_word_delete AFTER DELETE ON member
        REFERENCING OLD TABLE AS member_word_old
        FOR EACH STATEMENT EXECUTE FUNCTION member_word_deleted()""",
-    """CREATE TRIGGER member_word_change AFTER UPDATE OF id, search_text, full_name_key ON member
+    """CREATE TRIGGER member_word_change AFTER UPDATE OF id, search_text, full_name_key, branch_id ON member
        FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id
                           OR OLD.search_text IS DISTINCT FROM NEW.search_text
-                          OR OLD.full_name_key IS DISTINCT FROM NEW.full_name_key)
+                          OR OLD.full_name_key IS DISTINCT FROM NEW.full_name_key
+                          OR OLD.branch_id IS DISTINCT FROM NEW.branch_id)
        EXECUTE FUNCTION member_word_changed()""",
     """CREATE TRIGGER member_word_truncate AFTER TRUNCATE ON member
        FOR EACH STATEMENT EXECUTE FUNCTION member_word_truncated()""",
@@ -90,14 +93,15 @@ def up(migrator, db):
         return
     # No foreign key: the rows come and go with their member by the triggers.
     db.execute_sql('CREATE TABLE member_word (word text COLLATE "C" NOT NULL, sort_key bytea NOT NULL, '
-                   "member_id integer NOT NULL)")
+                   "member_id integer NOT NULL, branch_id integer NOT NULL)")
     # Filled before the triggers exist, in the migration's own transaction:
     # no member written in between can be missed or written twice.
     db.execute_sql("LOCK TABLE member IN SHARE MODE")
     db.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
-    db.execute_sql("INSERT INTO member_word (word, sort_key, member_id) "
+    db.execute_sql("INSERT INTO member_word (word, sort_key, member_id, branch_id) "
                    + WORDS.format(table="member", alias="m"))
-    db.execute_sql("CREATE INDEX member_word_search ON member_word (word, sort_key, member_id)")
+    db.execute_sql("CREATE INDEX member_word_search ON member_word (word, sort_key, member_id) "
+                   "INCLUDE (branch_id)")
     # The triggers find a member's words by it. Not a unique (member_id, word)
     # key: the words are distinct as written, and a member's four or so
     # entries share one deduplicated entry here (25 MB instead of 131 at 1M).

@@ -15,9 +15,9 @@ MATCHES_HELD = 50000
 PREFIX_LENGTH = 7
 LEXEME_MAX = 2047
 # PostgreSQL: the tables whose words are also kept one per row with the
-# row's sort key (migration 0023), by the sort key column; and the length at
-# which a kept word is cut.
-WORD_TABLES = {"member": "full_name_key"}
+# row's sort key and scope column (migration 0023), by those two columns;
+# and the length at which a kept word is cut.
+WORD_TABLES = {"member": ("full_name_key", "branch_id")}
 WORD_MAX = 100
 
 
@@ -152,29 +152,40 @@ class HeldMatches:
         return self.model.id.in_(self.ids[offset:offset + limit])
 
 
-def word_matches(model, text, order, condition):
-    """PostgreSQL: a one-word search of the whole table as HeldMatches, read
-    from the table's words alone (migration 0023); None when that does not
-    apply: several words, a word starting with a digit or longer than the
-    kept words, another order than (sort key, id), or SQLite.
+def word_matches(model, text, order, condition, scope=None):
+    """PostgreSQL: a one-word search as HeldMatches, read from the table's
+    kept words alone (migration 0023); None when that does not apply:
+    several words, a word starting with a digit or longer than the kept
+    words, another order than (sort key, id), or SQLite.
+
+    `scope`: None for the whole table, or (field, ids): only rows whose
+    `field` is among `ids` (a subquery), when `field` is the kept scope column.
 
     The range `word <= w < w'` (w' is w with its last letter advanced) holds
     exactly the kept words that start with w, in byte order.
     """
     table = model._meta.table_name
-    key = WORD_TABLES.get(table)
+    key, scope_column = WORD_TABLES.get(table, (None, None))
     terms = search_terms(text)
     if (key is None or _is_sqlite(model) or len(set(terms)) != 1 or not terms[0][0].isalpha()
             or len(terms[0]) > WORD_MAX or _order_names(model, order) != [(key, False), ("id", False)]):
         return None
     term = terms[0]
-    beyond = term[:-1] + chr(ord(term[-1]) + 1)
+    params = [term, term[:-1] + chr(ord(term[-1]) + 1)]
+    within = ""
+    if scope is not None:
+        field, ids = scope
+        if getattr(field, "model", None) is not model or field.column_name != scope_column:
+            return None
+        sql, ids_params = ids.sql()
+        within, params = f" AND {scope_column} IN ({sql})", params + list(ids_params)
     # DISTINCT: "Đặng Văn Đăng" holds "dang" once, but "da" starts two of its words.
     rows = model._meta.database.execute_sql(
         f"SELECT COUNT(*) OVER (), matches.{table}_id FROM "
-        f"(SELECT DISTINCT sort_key, {table}_id FROM {table}_word WHERE word >= %s AND word < %s) AS matches "
+        f"(SELECT DISTINCT sort_key, {table}_id FROM {table}_word "
+        f"WHERE word >= %s AND word < %s{within}) AS matches "
         f"ORDER BY matches.sort_key, matches.{table}_id LIMIT %s",
-        (term, beyond, HeldMatches.HELD)).fetchall()
+        (*params, HeldMatches.HELD)).fetchall()
     return HeldMatches(model, condition, order, rows)
 
 
