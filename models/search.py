@@ -171,7 +171,7 @@ def word_matches(model, text, order, condition, scope=None):
             or len(terms[0]) > WORD_MAX or _order_names(model, order) != [(key, False), ("id", False)]):
         return None
     term = terms[0]
-    params = [term, term[:-1] + chr(ord(term[-1]) + 1)]
+    params = [term, term[:-1] + chr(ord(term[-1]) + 1), len(term)]
     within = ""
     if scope is not None:
         field, ids = scope
@@ -179,13 +179,11 @@ def word_matches(model, text, order, condition, scope=None):
             return None
         sql, ids_params = ids.sql()
         within, params = f" AND {scope_column} IN ({sql})", params + list(ids_params)
-    # DISTINCT: "Đặng Văn Đăng" holds "dang" once, but "da" starts two of its words.
+    # `shared < len(w)`: a row holding "da" twice ("Đặng Văn Đào") counts once (0023).
+    matching = f"FROM {table}_word WHERE word >= %s AND word < %s AND shared < %s{within}"
     rows = model._meta.database.execute_sql(
-        f"SELECT COUNT(*) OVER (), matches.{table}_id FROM "
-        f"(SELECT DISTINCT sort_key, {table}_id FROM {table}_word "
-        f"WHERE word >= %s AND word < %s{within}) AS matches "
-        f"ORDER BY matches.sort_key, matches.{table}_id LIMIT %s",
-        (*params, HeldMatches.HELD)).fetchall()
+        f"SELECT (SELECT COUNT(*) {matching}), {table}_id {matching} ORDER BY sort_key, {table}_id LIMIT %s",
+        (*params, *params, HeldMatches.HELD)).fetchall()
     return HeldMatches(model, condition, order, rows)
 
 

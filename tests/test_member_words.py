@@ -2,6 +2,7 @@
 they always equal the words of the member table, whoever writes, and a
 one-word search read from them shows exactly the rule's matches, counted,
 in name order, in the searcher's section only. SQLite has no such table."""
+import os
 import re
 from urllib.parse import quote_plus
 
@@ -25,14 +26,24 @@ def postgres_only(is_postgres):
 
 def expected_words():
     """The words 0023 keeps, from the member table, computed here in Python."""
-    rows = db.execute_sql("SELECT id, search_text, full_name_key, branch_id FROM member").fetchall()
-    return {(word[:WORD_MAX], bytes(key), member_id, branch) for member_id, text, key, branch in rows
-            for word in text.split() if word[0].isalpha()}
+    kept = set()
+    for member_id, text, key, branch in db.execute_sql(
+            "SELECT id, search_text, full_name_key, branch_id FROM member").fetchall():
+        words = sorted({word[:WORD_MAX] for word in text.split() if word[0].isalpha()})
+        for before, word in zip([None] + words, words):
+            kept.add((word, bytes(key), member_id, branch, common_prefix_length(before, word)))
+    return kept
+
+
+def common_prefix_length(before, word):
+    if before is None:
+        return 0
+    return len(os.path.commonprefix([before, word]))
 
 
 def kept_words():
-    rows = [(word, bytes(key), member_id, branch) for word, key, member_id, branch in db.execute_sql(
-        "SELECT word, sort_key, member_id, branch_id FROM member_word").fetchall()]
+    rows = [(word, bytes(key), *rest) for word, key, *rest in db.execute_sql(
+        "SELECT word, sort_key, member_id, branch_id, shared FROM member_word").fetchall()]
     assert len(rows) == len(set(rows)), "a word kept twice"
     return set(rows)
 
@@ -58,14 +69,14 @@ def by_rule(text):
 def test_every_kind_of_write_keeps_the_words_true(units):
     hoa = add("PHUNU", "Nguyễn Thị Hoa", card_number="PN-0042", citizen_id="064190001234")
     add("NONGDAN", "Đặng Văn Đăng")
-    assert ("dang", bytes(sort_key("Đặng Văn Đăng")), hoa.id + 1, org("NONGDAN").id) in kept_words()
+    assert ("dang", bytes(sort_key("Đặng Văn Đăng")), hoa.id + 1, org("NONGDAN").id, 0) in kept_words()
     assert not any(word.startswith(("0", "6")) for word, *_ in kept_words())  # ids and numbers stay out
     assert_words_true()
 
     hoa.full_name = "Trần Thị Hòa"
     hoa.save()
     assert_words_true()
-    assert not any(word == "nguyen" for word, _, member_id, _ in kept_words() if member_id == hoa.id)
+    assert not any(word == "nguyen" for word, _, member_id, *_ in kept_words() if member_id == hoa.id)
     hoa.phone = "0905000111"  # not a searched column: nothing rewritten
     hoa.save()
     assert_words_true()
@@ -145,7 +156,7 @@ def test_the_migration_keeps_the_words_of_members_already_there(units):
     migrate.runner().down("0023_member_words")
     add("NONGDAN", "Nguyễn Văn Bình")
     assert migrate.upgrade()[0] == "0023_member_words"
-    assert len({member_id for _, _, member_id, _ in kept_words()}) == 2
+    assert len({member_id for _, _, member_id, *_ in kept_words()}) == 2
     assert_words_true()
 
 
@@ -153,7 +164,7 @@ def test_a_generated_province_keeps_its_words(app, runner):
     # Written by COPY, the member table's own indexes set aside.
     result = runner.invoke(args=["generate", "--members", "2000", "--communes", "12"])
     assert result.exit_code == 0, result.output
-    assert len({member_id for _, _, member_id, _ in kept_words()}) == 2000
+    assert len({member_id for _, _, member_id, *_ in kept_words()}) == 2000
     assert_words_true()
 
 
@@ -180,6 +191,16 @@ def test_a_one_word_search_reads_exactly_the_rule_s_matches_in_list_order(units,
             wanted = by_rule(text)
             assert (matches.count, matches.ids) == (len(wanted), wanted), (text, names)
         transaction.rollback()
+
+
+def test_a_member_holding_two_words_of_a_search_is_counted_once(units, app):
+    hoa = add("PHUNU", "Hoa Hoài Hoàng")
+    ho = add("PHUNU", "Ho Hoa Nam")
+    order = default_order(app)
+    for text, wanted in [("h", [hoa.id, ho.id]), ("ho", [hoa.id, ho.id]), ("hoa", [hoa.id, ho.id]),
+                         ("hoai", [hoa.id]), ("hoan", [hoa.id]), ("hoang", [hoa.id]), ("n", [ho.id])]:
+        matches = word_matches(Member, text, order, None)
+        assert (matches.count, sorted(matches.ids)) == (len(wanted), sorted(wanted)), text
 
 
 def test_only_a_one_word_search_in_list_order_is_read_from_the_words(units, app):
