@@ -179,7 +179,8 @@ def word_matches(model, text, order, condition, scope=None):
             return None
         sql, ids_params = ids.sql()
         within, params = f" AND {scope_column} IN ({sql})", params + list(ids_params)
-    # `shared < len(w)`: a row holding "da" twice ("Đặng Văn Đào") counts once (0023).
+    # `shared < len(w)`: a member with two words in the range ("Đặng Văn Đào" for
+    # "da") is counted and listed once (migration 0023).
     matching = f"FROM {table}_word WHERE word >= %s AND word < %s AND shared < %s{within}"
     rows = model._meta.database.execute_sql(
         f"SELECT (SELECT COUNT(*) {matching}), {table}_id {matching} ORDER BY sort_key, {table}_id LIMIT %s",
