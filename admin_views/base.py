@@ -109,8 +109,16 @@ class PortalModelView(ModelView):
     # --- scope: the one place a later rule narrows what a user reaches -----
 
     def get_query(self):
+        return self.section_query()
+
+    def section_query(self):
+        """The rows of this user's section, before anything a view's own
+        get_query narrows further."""
         scope = self.scope()
-        return self.model.select() if scope is None else self.model.select().where(scope[0].in_(scope[1]))
+        if scope is None:
+            return self.model.select()
+        field, ids = scope
+        return self.model.select().where(field.in_(ids))
 
     def scope(self):
         """(scope field, the organisation ids this user reaches as a subquery);

@@ -169,7 +169,7 @@ def narrow(view, query, search, counted=True, scope=False):
     if counted and isinstance(db.obj, PostgresqlDatabase):
         order = default_order(view)
         matches = (word_matches(view.model, search, order, condition, scope)
-                   if scope is not False and _only_the_section(view, unsearched, scope) else None)
+                   if scope is not False and _only_the_section(view, unsearched) else None)
         if matches is None:
             ordered, _joins = view._order_by(query, set(), order)
             matches = HeldMatches.read(view.model, condition, counted_in_order(view.model, ordered), order)
@@ -177,12 +177,11 @@ def narrow(view, query, search, counted=True, scope=False):
     return query, None, None
 
 
-def _only_the_section(view, query, scope):
+def _only_the_section(view, query):
     """Is `query` exactly the rows of the user's section, with no filter,
     join or condition of another view's own? Compared as SQL, so that a view
     narrowing its rows further can never be answered from the kept words."""
-    section = view.model.select() if scope is None else view.model.select().where(scope[0].in_(scope[1]))
-    return query.sql() == section.sql()
+    return query.sql() == view.section_query().sql()
 
 
 def default_order(view):
