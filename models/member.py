@@ -58,11 +58,12 @@ class Member(NameOrdered, SearchableModel):
         indexes = ((("branch", "full_name_key"), False), (("full_name_key", "id"), False),
                    (("id", "full_name_key"), False),
                    # People counted once (portal/reporting/people.py), read from
-                   # these two alone: the citizen IDs held more than once, in ID
-                   # order, and the member records per branch at a date. The
+                   # these alone: the records of each citizen ID held more than
+                   # once, and the records that were not members on a date: joined
+                   # after it, or (member_left_on_people, below) left by it. The
                    # first also serves every lookup by citizen ID.
                    (("citizen_id", "branch", "joined_on", "left_on"), False),
-                   (("branch", "joined_on", "left_on", "citizen_id"), False),
+                   (("joined_on", "branch", "citizen_id"), False),
                    # The list filtered by status and gender counts from this alone (0022).
                    (("status", "gender"), False))
 
@@ -128,3 +129,9 @@ class Member(NameOrdered, SearchableModel):
         if self.id:
             query = query.where(Member.id != self.id)
         return query.first()
+
+
+# Only the records that left (one in twenty): the people counts subtract
+# those that had left by a date (migration 0025).
+Member.add_index(Member.index(Member.left_on, Member.branch, Member.joined_on, Member.citizen_id,
+                              name="member_left_on_people").where(Member.left_on.is_null(False)))

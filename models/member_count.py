@@ -14,6 +14,8 @@ class MemberCount(BaseModel):
     # No foreign key: see migrations/0020_member_counts.py.
     organisation_id = IntegerField(primary_key=True)
     members = IntegerField(default=0)
+    # Of those, the records holding a citizen ID (migration 0025).
+    with_id = IntegerField(default=0)
 
     class Meta:
         table_name = "member_count"

@@ -1,5 +1,6 @@
-"""Member counts kept per organisation (migration 0020) always equal a real COUNT,
-whoever writes members, and the lists' totals read from them stay what they were."""
+"""Member counts kept per organisation (migrations 0020, 0025) and records kept per
+citizen ID (0024, PostgreSQL) always equal a real COUNT, whoever writes members,
+and the lists' totals read from them stay what they were."""
 import re
 
 import pytest
@@ -27,8 +28,33 @@ def kept_counts():
     return {organisation: members for organisation, members in rows if members}
 
 
+def real_with_id():
+    return dict(db.execute_sql("SELECT branch_id, COUNT(citizen_id) FROM member GROUP BY branch_id "
+                               "HAVING COUNT(citizen_id) > 0").fetchall())
+
+
+def kept_with_id():
+    rows = list(MemberCount.select(MemberCount.organisation_id, MemberCount.with_id).tuples())
+    assert all(with_id >= 0 for _, with_id in rows), rows
+    return {organisation: with_id for organisation, with_id in rows if with_id}
+
+
+def citizen_records():
+    """(kept, real) records per citizen ID; PostgreSQL keeps them (0024), SQLite nothing."""
+    if not db.table_exists("citizen_record"):
+        return None, None
+    kept = db.execute_sql("SELECT citizen_id, records FROM citizen_record").fetchall()
+    assert all(records >= 0 for _, records in kept), kept
+    real = db.execute_sql("SELECT citizen_id, COUNT(*) FROM member WHERE citizen_id IS NOT NULL "
+                          "GROUP BY citizen_id").fetchall()
+    return {cid: records for cid, records in kept if records}, dict(real)
+
+
 def assert_counts_true():
     assert kept_counts() == real_counts()
+    assert kept_with_id() == real_with_id()
+    kept, real = citizen_records()
+    assert kept == real
 
 
 def add(code="PHUNU", name="Nguyễn Thị Hoa", **fields):
@@ -62,11 +88,15 @@ def test_form_create_move_and_delete_keep_the_counts(units, login):
     assert "Đã lưu bản ghi" in response.get_data(as_text=True)
     assert kept_counts() == {org("PN-X1-CH1").id: 1, org("NONGDAN").id: 1, org("CCB").id: 1}
 
-    # An edit that keeps the branch changes no count.
+    # An edit that keeps the branch changes no count; the citizen ID it adds
+    # is counted among the records with one.
     form = edit_form(client, moved.id)
-    form.update(branch=str(org("CCB").id), citizen_id="", card_number="", phone="0911111111")
+    form.update(branch=str(org("CCB").id), citizen_id="064185000321", card_number="", phone="0911111111")
     client.post(f"/admin/member/edit/?id={moved.id}", data=form, follow_redirects=True)
+    assert Member.get_by_id(moved.id).citizen_id == "064185000321"
     assert kept_counts() == {org("PN-X1-CH1").id: 1, org("NONGDAN").id: 1, org("CCB").id: 1}
+    assert kept_with_id() == {org("CCB").id: 1}
+    assert_counts_true()
 
     client.post("/admin/member/delete/", data={"id": moved.id}, follow_redirects=True)
     assert not Member.select().where(Member.id == moved.id).exists()
@@ -173,27 +203,38 @@ def test_truncate_empties_the_counts(units, is_postgres):
     add("PHUNU")
     db.execute_sql("TRUNCATE member")
     assert kept_counts() == {}
-    add("PHUNU")
+    add("PHUNU", citizen_id=CITIZEN_IDS[1])
     assert kept_counts() == {org("PHUNU").id: 1}
+    assert_counts_true()
 
 
 def test_the_migration_counts_the_members_already_there(units):
-    add("PN-X1-CH1")
+    add("PN-X1-CH1", citizen_id=CITIZEN_IDS[1])
     add("NONGDAN")
     migrate.runner().down("0020_member_counts")
-    add("NONGDAN")
+    add("NONGDAN", citizen_id=CITIZEN_IDS[1])
+    add("CCB", citizen_id=CITIZEN_IDS[2])
     Member.update(branch=org("CCB")).where(Member.id == Member.select(Member.id).limit(1)).execute()
-    # 0020 first, then whatever came after it (undone with it).
-    assert migrate.upgrade()[0] == "0020_member_counts"
-    assert sum(kept_counts().values()) == 3
+    # 0020 first, then whatever came after it (undone with it): 0024 and 0025
+    # count the records per citizen ID and those with one.
+    applied = migrate.upgrade()
+    assert applied[0] == "0020_member_counts"
+    assert {"0024_citizen_records", "0025_people_at_a_date"} <= set(applied)
+    assert sum(kept_counts().values()) == 4
+    assert sum(kept_with_id().values()) == 3
     assert_counts_true()
 
 
 # --- random sequences of writes -----------------------------------------------
 
 CODES = ["PHUNU", "PN-X1", "PN-X1-CH1", "NONGDAN", "CCB"]
+# Few IDs, so that records share them: None is a record without one.
+CITIZEN_IDS = [None, "064185000001", "064185000002", "064185000003"]
 STEPS = st.lists(st.one_of(
     st.tuples(st.just("add"), st.sampled_from(CODES), st.integers(1, 4)),
+    st.tuples(st.just("add_with_id"), st.sampled_from(CODES), st.sampled_from(CITIZEN_IDS)),
+    st.tuples(st.just("set_id"), st.integers(0, 50), st.sampled_from(CITIZEN_IDS)),
+    st.tuples(st.just("set_id_all"), st.sampled_from(CODES), st.sampled_from(CITIZEN_IDS)),
     st.tuples(st.just("move"), st.integers(0, 50), st.sampled_from(CODES)),
     st.tuples(st.just("delete"), st.integers(0, 50)),
     st.tuples(st.just("move_all"), st.sampled_from(CODES), st.sampled_from(CODES)),
@@ -214,6 +255,16 @@ def _apply(step):
         with db.atomic():
             for _ in range(how_many):
                 add(code)
+    elif kind == "add_with_id":
+        add(args[0], citizen_id=args[1])
+    elif kind == "set_id":
+        member_id = _nth_member(args[0])
+        if member_id is not None:
+            member = Member.get_by_id(member_id)
+            member.citizen_id = args[1]
+            member.save()
+    elif kind == "set_id_all":
+        Member.update(citizen_id=args[1]).where(Member.branch == org(args[0])).execute()
     elif kind == "move":
         member_id = _nth_member(args[0])
         if member_id is not None:
@@ -230,8 +281,9 @@ def _apply(step):
         Member.delete().where(Member.branch == org(args[0])).execute()
     elif kind == "rolled_back":
         with db.atomic() as txn:
-            add(args[0])
-            Member.update(branch=org(args[1])).where(Member.branch == org(args[0])).execute()
+            add(args[0], citizen_id=CITIZEN_IDS[1])
+            Member.update(branch=org(args[1]), citizen_id=CITIZEN_IDS[2]).where(
+                Member.branch == org(args[0])).execute()
             txn.rollback()
 
 

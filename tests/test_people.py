@@ -67,36 +67,75 @@ def person_key(record):
     return record.citizen_id or ("no-id", record.id)
 
 
+edits_strategy = st.lists(
+    st.tuples(st.integers(0, 29), st.one_of(
+        st.tuples(st.just("branch"), st.integers(0, 11)),
+        st.tuples(st.just("citizen_id"), st.one_of(st.none(), st.integers(0, 7))),
+        st.tuples(st.just("left_on"), st.one_of(st.none(), st.integers(-30, 60))),
+        st.tuples(st.just("delete"), st.none()))),
+    max_size=8)
+
+
+def edit_records(made, nodes, persons, edits):
+    """Each edit as the form saves it (a row update), or a delete: what the
+    kept counts must follow. Returns the records still there."""
+    for index, (field, value) in edits:
+        if not made:
+            break
+        record = made[index % len(made)]
+        if field == "delete":
+            record.delete_instance()
+            made.remove(record)
+            continue
+        if field == "branch":
+            record.branch = nodes[value % len(nodes)]
+        elif field == "citizen_id":
+            record.citizen_id = persons[value] if value is not None else None
+        else:
+            left_on = DAY + datetime.timedelta(days=value) if value is not None else None
+            record.left_on = max(left_on, record.joined_on) if left_on and record.joined_on else left_on
+            record.status = "left" if left_on else "active"
+        record.save()
+    return made
+
+
+def assert_counted_once(made, subtrees, nodes):
+    """read_records at DAY against the same figures worked out from the records."""
+    for record in made:
+        record.branch = Organisation.get_by_id(record.branch_id)  # paths as stored
+    reach = people.count_people(subtrees, people.read_records(DAY))
+    for key, path in subtrees.items():
+        counted = [r for r in made if on_day(r) and r.branch.path.startswith(path)]
+        assert reach[key].memberships == len(counted)
+        assert reach[key].people == len({person_key(r) for r in counted})
+        assert reach[key].without_id == sum(1 for r in counted if not r.citizen_id)
+
+    records = people.read_records(DAY)
+    for scope in [None] + [org(code).path for code in UNITS] + [subtrees[nodes[-1].id]]:
+        in_scope = [r for r in made if on_day(r) and r.citizen_id
+                    and (scope is None or r.branch.path.startswith(scope))]
+        expected = {}
+        for citizen_id in {r.citizen_id for r in in_scope}:
+            held = [r for r in in_scope if r.citizen_id == citizen_id]
+            if len({people.unit_path(r.branch.path) for r in held}) > 1:
+                expected[citizen_id] = sorted(r.branch.path for r in held)
+        found = people.in_several_units(records, scope)
+        assert {cid: sorted(paths) for cid, paths in found.items()} == expected
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(parents=tree_strategy, rows=records_strategy,
+@given(parents=tree_strategy, rows=records_strategy, edits=edits_strategy,
        persons=st.lists(st.text("0123456789", min_size=12, max_size=12), min_size=8, max_size=8))
-def test_people_are_counted_once_in_every_subtree(app, parents, rows, persons):
+def test_people_are_counted_once_in_every_subtree(app, parents, rows, edits, persons):
     with app.app_context(), db.atomic() as txn:
         nodes = build_tree(parents)
         made = make_records(nodes, rows, persons)
-        for record in made:
-            record.branch = Organisation.get_by_id(record.branch_id)  # paths as stored
         root = Organisation.get(Organisation.parent.is_null())
         subtrees = {node.id: Organisation.get_by_id(node.id).path for node in nodes} | {root.id: root.path}
-        reach = people.count_people(subtrees, people.read_records(DAY))
-
-        for key, path in subtrees.items():
-            counted = [r for r in made if on_day(r) and r.branch.path.startswith(path)]
-            assert reach[key].memberships == len(counted)
-            assert reach[key].people == len({person_key(r) for r in counted})
-            assert reach[key].without_id == sum(1 for r in counted if not r.citizen_id)
-
-        records = people.read_records(DAY)
-        for scope in [None] + [org(code).path for code in UNITS] + [subtrees[nodes[-1].id]]:
-            in_scope = [r for r in made if on_day(r) and r.citizen_id
-                        and (scope is None or r.branch.path.startswith(scope))]
-            expected = {}
-            for citizen_id in {r.citizen_id for r in in_scope}:
-                held = [r for r in in_scope if r.citizen_id == citizen_id]
-                if len({people.unit_path(r.branch.path) for r in held}) > 1:
-                    expected[citizen_id] = sorted(r.branch.path for r in held)
-            found = people.in_several_units(records, scope)
-            assert {cid: sorted(paths) for cid, paths in found.items()} == expected
+        assert_counted_once(made, subtrees, nodes)
+        # The counts a date reads are kept by the database: moves, new or
+        # removed citizen IDs, departures and deletes must all reach them.
+        assert_counted_once(edit_records(made, nodes, persons, edits), subtrees, nodes)
         txn.rollback()
 
 
