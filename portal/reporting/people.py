@@ -63,9 +63,14 @@ def branch_records(day):
     """{branch id: (records, records with an ID)} of the members on `day`:
     the kept counts (migrations 0020, 0025) less the records that were not
     members then, read in one statement so that both are of one moment."""
+    # Grouped by an expression, not the column: SQLite (no statistics kept)
+    # would otherwise walk the branch index for the grouping's order, every
+    # record of the province, instead of the date index's few.
+    branch = Member.branch + 0
+
     def less(condition):
-        return (Member.select(Member.branch, fn.COUNT(SQL("*")) * -1, fn.COUNT(Member.citizen_id) * -1)
-                .where(condition).group_by(Member.branch))
+        return (Member.select(branch, fn.COUNT(SQL("*")) * -1, fn.COUNT(Member.citizen_id) * -1)
+                .where(condition).group_by(branch))
 
     counted = (MemberCount.select(MemberCount.organisation_id, MemberCount.members, MemberCount.with_id)
                .union_all(less(Member.joined_on > day))
