@@ -5,9 +5,10 @@ Farmers' Union is two members. "People reached" counts her once, matched by
 citizen ID (CCCD). A record without a citizen ID cannot be matched with any
 other, so it counts as one person.
 
-At a million members, any subtree's count comes from two index-only reads
-(migration 0015): the records per branch, and the records of the citizen IDs
-held more than once (about one record in a hundred). The rest is plain
+Any subtree's count comes from two reads that grow with the few, not with
+the province: the records per branch on the date (counts the database keeps,
+less the records that were not members then) and the records of the citizen
+IDs held more than once (about one record in a hundred). The rest is plain
 arithmetic over those, in Python, without Flask:
 
     people(subtree) = records in the subtree
