@@ -2,6 +2,7 @@
 citizen ID (0024, PostgreSQL) always equal a real COUNT, whoever writes members,
 and the lists' totals read from them stay what they were."""
 import re
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -222,6 +223,37 @@ def test_the_migration_counts_the_members_already_there(units):
     assert {"0024_citizen_records", "0025_people_at_a_date"} <= set(applied)
     assert sum(kept_counts().values()) == 4
     assert sum(kept_with_id().values()) == 3
+    assert_counts_true()
+
+
+def test_two_editors_adding_the_same_person_at_once_both_count(units, is_postgres):
+    """Two transactions write a record of the same new citizen ID at once: the
+    second waits on the first's kept row and adds to it, so the ID is kept as
+    held twice (a count made from what each transaction sees would say once)."""
+    if not is_postgres:
+        pytest.skip("SQLite lets one writer in at a time and keeps no records per ID")
+    first_in, errors = threading.Event(), []
+
+    def second_editor():
+        first_in.wait(5)
+        try:
+            with db.atomic():
+                add("NONGDAN", citizen_id=CITIZEN_IDS[1])
+        except Exception as ex:  # recorded for the assertion below
+            errors.append(ex)
+        finally:
+            db.close()
+
+    thread = threading.Thread(target=second_editor)
+    thread.start()
+    with db.atomic():
+        add("PHUNU", citizen_id=CITIZEN_IDS[1])
+        first_in.set()
+        thread.join(1)
+        assert thread.is_alive(), "the second write should wait for the first's ID row"
+    thread.join(15)
+    assert not errors
+    assert citizen_records() == ({CITIZEN_IDS[1]: 2}, {CITIZEN_IDS[1]: 2})
     assert_counts_true()
 
 

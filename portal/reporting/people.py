@@ -30,6 +30,7 @@ from portal.reporting.totals import units_under
 # migration 0024; an ID held twice on some day is among them.
 HELD_TWICE_IN_ALL = SQL("(SELECT citizen_id FROM citizen_record WHERE records > 1)")
 
+
 @dataclass(frozen=True)
 class Reach:
     """One subtree's member records and the people behind them."""
