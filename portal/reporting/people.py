@@ -52,9 +52,9 @@ class Records:
 # --- reading -----------------------------------------------------------------------------
 
 def read_records(day=None, per_branch=True):
-    """The two index-only reads and the tree's paths, for memberships on `day`;
-    without `per_branch`, only the shared IDs (all the list of people in
-    several organisations needs)."""
+    """The records per branch, the shared IDs and the tree's paths, for
+    memberships on `day`; without `per_branch`, only the shared IDs (all the
+    list of people in several organisations needs)."""
     day = day or datetime.date.today()
     counts = branch_records(day) if per_branch else {}
     return Records(counts, shared_records(Member.in_membership_on(day)), dict(
