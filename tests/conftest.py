@@ -4,11 +4,13 @@ SQLite always; PostgreSQL too when TEST_DATABASE_URL is set. Each test session
 (each xdist worker) migrates one template per backend, and every test starts
 on the template's data in a database of its own (tests/databases.py says how
 and why). A test marked `fresh_database` gets an empty database instead, and
-the `app` fixture migrates it.
+the `app` fixture migrates it. A test marked `demo(members=N)` starts on the
+template with `seed-demo --members N` applied (seeded once a session).
 """
 import functools
 import os
 
+import jinja2
 import pytest
 from peewee import PostgresqlDatabase
 from werkzeug.security import generate_password_hash
@@ -25,6 +27,8 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") e
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "fresh_database: the test's database is empty until the app fixture migrates it")
+    config.addinivalue_line(
+        "markers", "demo(members): the test's database holds `seed-demo --members N` from the start")
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
@@ -77,18 +81,69 @@ def postgres_copy(postgres_server):
     copy.close()
 
 
+@pytest.fixture(scope="session")
+def sqlite_demos(sqlite_template, tmp_path_factory):
+    return databases.SqliteDemos(sqlite_template, tmp_path_factory.mktemp("demos"))
+
+
+@pytest.fixture(scope="session")
+def postgres_demos(postgres_server, postgres_copy, tmp_path_factory):
+    # postgres_copy: the migrated template the demos are made from.
+    demos = databases.PostgresDemos(postgres_server, "template", tmp_path_factory.mktemp("pg-demos"))
+    yield demos
+    demos.close()
+
+
+def demo_members(request):
+    """N of the test's `demo(members=N)` mark, or None."""
+    marker = request.node.get_closest_marker("demo")
+    return marker.kwargs["members"] if marker is not None else None
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
-    """This test's own database: the migrated template's data, or empty when the
-    test is marked `fresh_database`."""
+    """This test's own database: the migrated template's data (seeded when the test
+    is marked `demo`), or empty when the test is marked `fresh_database`."""
     fresh = request.node.get_closest_marker("fresh_database") is not None
+    members = demo_members(request)
     if request.param == "sqlite":
         if fresh:
             return f"sqlite:///{tmp_path}/portal.db"
-        return databases.sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path / "portal.db")
+        template = (request.getfixturevalue("sqlite_demos").get(members) if members
+                    else request.getfixturevalue("sqlite_template"))
+        return databases.sqlite_copy(template, tmp_path / "portal.db")
     if fresh:
         return postgres_database(request, "empty")
+    if members:
+        return request.getfixturevalue("postgres_demos").fresh(members)
     return request.getfixturevalue("postgres_copy").fresh()
+
+
+@pytest.fixture
+def demo_seeded(request, app):
+    """Use in a fixture that needs the demo: fails when its test is not marked `demo`."""
+    members = demo_members(request)
+    assert members, f"{request.node.nodeid} needs @pytest.mark.demo(members=…)"
+    return members
+
+
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole session. Every test makes its own app, and
+    each app's Jinja environment compiled the same templates again: 0,6 s a test that
+    renders pages. Jinja checks each template's source against its checksum."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = TemplateCode()
 
 
 @pytest.fixture
@@ -104,6 +159,7 @@ def app(database_url, tmp_path):
         "JOBS_FOLDER": str(tmp_path / "jobs"),
         "JOB_WORKER_THREADS": 0,
     })
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         # Nothing to apply on a template's copy; everything on an empty database.
         migrate.upgrade()
@@ -127,7 +183,11 @@ def runner(app):
 
 @functools.cache
 def password_hash():
-    return generate_password_hash(PASSWORD)
+    """PASSWORD's hash for test accounts: PBKDF2 with one round. Werkzeug reads the
+    method from the hash, so logins check it in microseconds where scrypt takes
+    0,2 s, and the suite logs in thousands of times. Accounts made by the app
+    itself still get scrypt (set_password; test_users and test_login_throttle)."""
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 
 
 @pytest.fixture
@@ -137,8 +197,6 @@ def make_user(app):
             organisation = Organisation.get(Organisation.code == org) if org else None
             user = User(username=username, role=role, organisation=organisation,
                         full_name=username.title())
-            # What set_password(PASSWORD) does, with the hash made once a session:
-            # scrypt takes 0.2 s and most tests make a user.
             user.password_hash = password_hash()
             user.end_sessions()
             user.save()

@@ -18,6 +18,12 @@ changed the outcome of a mass delete (tests/test_records.py). A test that
 changed the schema itself (dropped an index, added a column, dropped the
 public schema…) is caught by a fingerprint of the schema's definitions, and
 the database is then made again from the template.
+
+Demo templates: a test marked `demo(members=N)` starts on the migrated
+template with `seed-demo --members N` already applied, seeded once a session
+(per worker, per backend, per N) and copied or put back as above. Seeding
+takes 2–3 s (five demo accounts' scrypt hashes among it), which hundreds of
+tests paid each; the browser modules' servers start from such a copy too.
 """
 import io
 import os
@@ -78,6 +84,11 @@ def migrate_into(url):
 def sqlite_template(path):
     """Migrate a new SQLite file at `path`, with everything in the main file."""
     migrate_into(f"sqlite:///{path}")
+    return checkpoint_sqlite(path)
+
+
+def checkpoint_sqlite(path):
+    """Everything of the SQLite file at `path` in its main file, so that a copy of it is whole."""
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
@@ -90,6 +101,54 @@ def sqlite_template(path):
 def sqlite_copy(template, path):
     shutil.copyfile(template, path)
     return f"sqlite:///{path}"
+
+
+def seed_demo(url, members, folder, users=()):
+    """`seed-demo --members N` into the migrated database at `url`, then the
+    accounts `users` ((username, password, role, organisation code or None)),
+    through the app as the CLI does it; no connection is left open."""
+    from models import Organisation, User
+    from portal import create_app
+
+    os.makedirs(folder, exist_ok=True)
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "demo-template",
+        "UPLOAD_FOLDER": os.path.join(folder, "uploads"),
+        "JOB_QUEUE_FILE": os.path.join(folder, "jobs.sqlite3"),
+        "JOBS_FOLDER": os.path.join(folder, "jobs"),
+        "JOB_WORKER_THREADS": 0,
+    })
+    try:
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["seed-demo", "--members", str(members)])
+            if result.exit_code != 0:
+                raise RuntimeError(f"seed-demo failed: {result.output}")
+            for username, password, role, code in users:
+                user = User(username=username, role=role, full_name="",
+                            organisation=Organisation.get(Organisation.code == code) if code else None)
+                user.set_password(password)
+                user.save()
+    finally:
+        db.obj.close_all()
+
+
+class SqliteDemos:
+    """Seeded copies of the migrated SQLite template, one file per kind of demo."""
+
+    def __init__(self, template, folder):
+        self.template, self.folder = template, folder
+        self.made = {}
+
+    def get(self, members, users=()):
+        key = (members, tuple(users))
+        if key not in self.made:
+            path = self.folder / f"demo{len(self.made)}.db"
+            shutil.copyfile(self.template, path)
+            seed_demo(f"sqlite:///{path}", members, str(self.folder / f"files{len(self.made)}"), users)
+            self.made[key] = checkpoint_sqlite(path)
+        return self.made[key]
 
 
 class PostgresServer:
@@ -137,30 +196,62 @@ class PostgresServer:
             self._admin = None
 
 
+class PostgresDemos:
+    """Seeded copies of the migrated PostgreSQL template, one database per kind of
+    demo, and for each the database its tests get (a PostgresCopy of it)."""
+
+    def __init__(self, server, template, folder):
+        self.server, self.template, self.folder = server, template, folder
+        self.made = {}
+        self.copies = {}
+
+    def template_for(self, members, users=()):
+        """The name (purpose) of the database seeded with this demo."""
+        key = (members, tuple(users))
+        if key not in self.made:
+            purpose = f"demo{len(self.made)}"
+            url = self.server.create(purpose, template=self.template)
+            seed_demo(url, members, str(self.folder / purpose), users)
+            self.made[key] = purpose
+        return self.made[key]
+
+    def fresh(self, members):
+        """This test's database, equal to the demo of `members` members."""
+        template = self.template_for(members)
+        if template not in self.copies:
+            self.copies[template] = PostgresCopy(self.server, template, f"{template}_test")
+        return self.copies[template].fresh()
+
+    def close(self):
+        for copy in self.copies.values():
+            copy.close()
+        for purpose in self.made.values():
+            self.server.drop(purpose)
+
+
 class PostgresCopy:
     """The database each test gets, equal to the template at the start of every test."""
 
-    PURPOSE = "test"
-
-    def __init__(self, server, template):
+    def __init__(self, server, template, purpose="test"):
         self.server = server
         self.template = template
+        self.purpose = purpose
         self.connection = None
 
     def fresh(self):
         if self.connection is None or not self._reset():
             self._make()
-        return self.server.url(self.PURPOSE)
+        return self.server.url(self.purpose)
 
     def close(self):
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-        self.server.drop(self.PURPOSE)
+        self.server.drop(self.purpose)
 
     def _make(self):
         self.close()
-        url = self.server.create(self.PURPOSE, template=self.template)
+        url = self.server.create(self.purpose, template=self.template)
         self.connection = connect_autocommit(url)
         with self.connection.cursor() as cursor:
             cursor.execute(SCHEMA_FINGERPRINT)

@@ -50,8 +50,10 @@ class GunicornServer:
         )
         self.process = None
 
-    def start(self):
-        flask_cli(self.env, "db", "upgrade")
+    def start(self, migrate=True):
+        """Serve; `migrate=False` for a database copied from a migrated template."""
+        if migrate:
+            flask_cli(self.env, "db", "upgrade")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
             env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

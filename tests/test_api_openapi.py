@@ -86,11 +86,11 @@ def test_declarations_become_descriptions_enums_and_limits(document):
 
 
 @pytest.fixture
-def tokens(app, runner, make_user):
-    assert runner.invoke(args=["seed-demo", "--members", "40"]).exit_code == 0
+def tokens(app, demo_seeded, make_user):
     return {name: token_for(app, make_user, name, role, org) for name, (role, org) in ROLES.items()}
 
 
+@pytest.mark.demo(members=40)
 def test_every_operation_answers_as_documented_for_every_role(app, tokens):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -83,12 +83,15 @@ def assert_shape(body):
             assert set(figure) == set(FigureOut().fields)
 
 
+DEMO = pytest.mark.demo(members=80)
+
+
 @pytest.fixture
-def demo(app, runner):
-    result = runner.invoke(args=["seed-demo", "--members", "80"])
-    assert result.exit_code == 0, result.output
+def demo(app, demo_seeded):
+    """The demo province of 80 members (the test is marked DEMO)."""
 
 
+@DEMO
 def test_the_seed_000_quarter_gives_the_articles_figures_as_numbers(demo, app, client, make_user, login):
     token = issue(app, make_user, "vanphong_api", "secretariat")
     body = api(client, token, SEED_000).json
@@ -129,6 +132,7 @@ def demo_queries():
             f"year={year}&quarter={quarter}&parent=LDLD&drafts=1"]
 
 
+@DEMO
 @pytest.mark.parametrize("query", demo_queries())
 def test_every_figure_and_mark_of_the_demo_equals_the_page(demo, app, client, make_user, login, query):
     token = issue(app, make_user, "vanphong_api", "secretariat")
@@ -138,6 +142,7 @@ def test_every_figure_and_mark_of_the_demo_equals_the_page(demo, app, client, ma
     assert_shape(body)
 
 
+@DEMO
 def test_an_editor_reads_their_own_section_only(demo, app, client, make_user, login):
     token = issue(app, make_user, "phunu_api", "editor", "PHUNU")
     body = api(client, token, SEED_000).json
@@ -159,6 +164,7 @@ def test_an_editor_reads_their_own_section_only(demo, app, client, make_user, lo
     assert api(client, token, f"{SEED_000}&parent={nongdan_branch.code}").status_code == 404
 
 
+@DEMO
 def test_a_viewer_reads_and_an_editor_without_a_unit_is_refused(demo, app, client, make_user):
     viewer = issue(app, make_user, "lanhdao_api", "viewer")
     assert api(client, viewer, SEED_000).json["total"]["figures"]["members_new"]["value"] == 2407

@@ -3,25 +3,30 @@ import os
 
 import pytest
 
-from tests.conftest import BACKENDS, postgres_database
-from tests.live import CHROMIUM, CHROMIUM_ARGS, GunicornServer, flask_cli
+from tests import databases
+from tests.conftest import BACKENDS
+from tests.live import CHROMIUM, CHROMIUM_ARGS, GunicornServer
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "trinh-duyet-thu-nghiem"
+# The server's province: `seed-demo --members 200` and these accounts, made once a
+# session and copied for each module's server (tests/databases.py).
+MEMBERS = 200
+USERS = (("kt_vanphong", PASSWORD, "secretariat", None),
+         ("kt_phunu", PASSWORD, "editor", "PHUNU"))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     if request.param == "sqlite":
-        url = f"sqlite:///{folder}/portal.db"
+        template = request.getfixturevalue("sqlite_demos").get(MEMBERS, USERS)
+        url = databases.sqlite_copy(template, folder / "portal.db")
     else:
-        url = postgres_database(request, "live")
-    live = GunicornServer(url, str(folder)).start()
-    flask_cli(live.env, "seed-demo", "--members", "200")
-    live.create_user("kt_vanphong", PASSWORD, role="secretariat")
-    live.create_user("kt_phunu", PASSWORD, role="editor", org="PHUNU")
+        seeded = request.getfixturevalue("postgres_demos").template_for(MEMBERS, USERS)
+        url = request.getfixturevalue("postgres_server").create("live", template=seeded)
+    live = GunicornServer(url, str(folder)).start(migrate=False)
     yield live
     live.stop()
 

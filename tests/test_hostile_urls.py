@@ -7,7 +7,9 @@ wrong kind, all at once.
 """
 import pytest
 
-from tests.test_access import ROLES, views, world  # noqa: F401  (fixture used by name)
+from tests.test_access import ROLES, WORLD, views, world  # noqa: F401  (fixture used by name)
+
+pytestmark = WORLD
 
 HOSTILE = [
     "search=abc",

@@ -53,8 +53,11 @@ def _seconds(client, username, address):
 
 
 def test_an_unknown_username_costs_the_same_hash_as_a_known_one(app, client, make_user, monkeypatch):
-    make_user("vanphong", role="secretariat")
+    known = make_user("vanphong", role="secretariat")
     disabled = make_user("nghiviec", role="viewer")
+    for user in (known, disabled):
+        user.set_password(PASSWORD)  # the app's own scrypt, not the tests' quick hash
+        user.save()
     User.update(is_enabled=False).where(User.id == disabled.id).execute()
     hashes = []
     real_scrypt = hashlib.scrypt

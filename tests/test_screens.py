@@ -5,10 +5,11 @@ import pytest
 from portal.admin import REGISTRY
 
 
+pytestmark = pytest.mark.demo(members=200)
+
+
 @pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["seed-demo", "--members", "200"])
-    assert result.exit_code == 0, result.output
+def seeded(app, demo_seeded):
     return app
 
 

@@ -1,7 +1,7 @@
 """Every response forbids framing and type guessing, and runs only our own scripts."""
 import re
 
-from tests.test_access import views, world  # noqa: F401  (fixture used by name)
+from tests.test_access import WORLD, views, world  # noqa: F401  (fixture used by name)
 
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*application/json)([^>]*)>", re.I)
@@ -32,6 +32,7 @@ def test_public_pages_and_errors_carry_the_headers(client):
         assert_hardened(response, url)
 
 
+@WORLD
 def test_every_inline_script_carries_its_responses_nonce(world, login):  # noqa: F811
     client = login("quantri")
     pages = ["/admin/", "/admin/totals/", "/admin/dashboard/", "/admin/quarterlyreport/entry/",

@@ -131,10 +131,15 @@ def _json(data, status=200):
         json.dumps(data, ensure_ascii=False, default=str), status=status, mimetype="application/json")
 
 
+# One instance for every operation's error responses: given the class, smorest
+# makes an instance per response, about 500 on each start of the app.
+PROBLEM_SCHEMA = Problem()
+
+
 def problem_responses(blp, *statuses):
     def decorate(function):
         for status in statuses:
-            function = blp.alt_response(status, schema=Problem, content_type=PROBLEM,
+            function = blp.alt_response(status, schema=PROBLEM_SCHEMA, content_type=PROBLEM,
                                         description=PROBLEM_TEXTS[status])(function)
         return function
     return decorate
