@@ -148,17 +148,7 @@ TEMPLATE_CODE = TemplateCode()
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        # Jobs run when a test says so (jobs.run_pending), not in a thread.
-        "JOB_QUEUE_FILE": str(tmp_path / "jobs.sqlite3"),
-        "JOBS_FOLDER": str(tmp_path / "jobs"),
-        "JOB_WORKER_THREADS": 0,
-    })
+    app = create_app(databases.app_config(database_url, tmp_path))
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         # Nothing to apply on a template's copy; everything on an empty database.

@@ -103,33 +103,41 @@ def sqlite_copy(template, path):
     return f"sqlite:///{path}"
 
 
-def seed_demo(url, members, folder, users=()):
-    """`seed-demo --members N` into the migrated database at `url`, then the
-    accounts `users` ((username, password, role, organisation code or None)),
-    through the app as the CLI does it; no connection is left open."""
-    from models import Organisation, User
-    from portal import create_app
-
-    os.makedirs(folder, exist_ok=True)
-    app = create_app({
+def app_config(url, folder):
+    """The configuration of an app under test on the database at `url`, its files in `folder`."""
+    folder = str(folder)
+    return {
         "TESTING": True,
         "DATABASE_URL": url,
-        "SECRET_KEY": "demo-template",
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": os.path.join(folder, "uploads"),
+        # Jobs run when a test says so (jobs.run_pending), not in a thread.
         "JOB_QUEUE_FILE": os.path.join(folder, "jobs.sqlite3"),
         "JOBS_FOLDER": os.path.join(folder, "jobs"),
         "JOB_WORKER_THREADS": 0,
-    })
+    }
+
+
+def seed_demo(url, members, folder, users=()):
+    """`seed-demo --members N` into the migrated database at `url`, then the
+    accounts `users` ((username, password, role, organisation code or None))
+    by `users create`: the CLI's own commands, in this process; no connection
+    is left open."""
+    from portal import create_app
+
+    os.makedirs(folder, exist_ok=True)
+    app = create_app(app_config(url, folder))
+    commands = [(["seed-demo", "--members", str(members)], None)]
+    commands += [(["users", "create", username, "--role", role] + (["--org", code] if code else []),
+                  password + "\n") for username, password, role, code in users]
     try:
         with app.app_context():
-            result = app.test_cli_runner().invoke(args=["seed-demo", "--members", str(members)])
-            if result.exit_code != 0:
-                raise RuntimeError(f"seed-demo failed: {result.output}")
-            for username, password, role, code in users:
-                user = User(username=username, role=role, full_name="",
-                            organisation=Organisation.get(Organisation.code == code) if code else None)
-                user.set_password(password)
-                user.save()
+            runner = app.test_cli_runner()
+            for args, stdin in commands:
+                result = runner.invoke(args=args, input=stdin)
+                if result.exit_code != 0:
+                    raise RuntimeError(f"{' '.join(args[:2])} failed: {result.output}")
     finally:
         db.obj.close_all()
 
