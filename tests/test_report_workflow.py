@@ -237,6 +237,64 @@ def test_an_editor_sees_only_its_section_in_the_overview(login, quarter):
     assert forged.headers["Location"] == missing.headers["Location"]
 
 
+def down_links(page):
+    """{unit name: href} of the overview's rows that lead to the units below them."""
+    return {name: href for href, name in
+            re.findall(r'<a href="([^"]+)" title="Xem các đơn vị trực thuộc">([^<]+)</a>', page)}
+
+
+def trail(page):
+    """[(unit name, href)] of the overview's way back up, top first."""
+    found = re.search(r'<ol class="breadcrumb[^"]*" id="trail">(.*?)</ol>', page, re.S)
+    return [(name, href) for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', found.group(1))]
+
+
+def test_the_overview_goes_down_the_tree_by_its_rows_and_back_by_its_trail(login, quarter):
+    from models import Organisation
+    huyen = Organisation.create(code="PHUNU-H1", name="Hội Phụ nữ huyện Một", kind="phunu", level="huyen",
+                                parent=unit("PHUNU"))
+    xa = Organisation.create(code="PHUNU-X1", name="Hội Phụ nữ xã Một", kind="phunu", level="xa", parent=huyen)
+    Organisation.create(code="PHUNU-C1", name="Chi hội Một", kind="phunu", level="chi_hoi", parent=xa)
+    QuarterlyReport.create(organisation=xa, period=quarter, status="submitted",
+                           submitted_at=datetime.datetime(2024, 7, 1, 8, 0))
+    office = login("bt_vanphong", role="secretariat")
+    overview = f"/admin/quarterlyreport/submissions/?period={quarter.id}"
+
+    page = text(office.get(overview))
+    # The bloc's units: the one with units below leads down; no list of every unit in the province.
+    assert down_links(page) == {"Hội Liên hiệp Phụ nữ tỉnh": f"{overview}&parent={unit('PHUNU').id}"}
+    assert "PHUNU-H1" not in page and "<option" not in page.split('id="period"')[1].split("</select>")[1]
+
+    page = text(office.get(down_links(page)["Hội Liên hiệp Phụ nữ tỉnh"]))
+    assert down_links(page) == {"Hội Phụ nữ huyện Một": f"{overview}&parent={huyen.id}"}
+    page = text(office.get(down_links(page)["Hội Phụ nữ huyện Một"]))
+    assert [name for name, _ in trail(page)] == [unit("KHOI").name, "Hội Liên hiệp Phụ nữ tỉnh"]
+    assert "Đã gửi 1/2 đơn vị" in page  # the district itself and its commune
+    row = re.search(r'<tr id="unit-PHUNU-X1">.*?</tr>', page, re.S).group(0)
+    assert "Đã gửi, chờ duyệt" in row and "Hội Phụ nữ xã Một" in down_links(row)
+    # Choosing another quarter keeps the unit.
+    assert f'name="parent" value="{huyen.id}"' in page
+
+    page = text(office.get(trail(page)[0][1]))
+    assert down_links(page) == {"Hội Liên hiệp Phụ nữ tỉnh": f"{overview}&parent={unit('PHUNU').id}"}
+
+
+def test_an_editor_s_trail_stops_at_its_own_section(login, quarter):
+    from models import Organisation
+    huyen = Organisation.create(code="PHUNU-H1", name="Hội Phụ nữ huyện Một", kind="phunu", level="huyen",
+                                parent=unit("PHUNU"))
+    Organisation.create(code="PHUNU-X1", name="Hội Phụ nữ xã Một", kind="phunu", level="xa", parent=huyen)
+    editor = login("bt_huyen", role="editor", org="PHUNU-H1")
+    page = text(editor.get(f"/admin/quarterlyreport/submissions/?period={quarter.id}&parent={huyen.id}"))
+    assert trail(page) == [] and "Hội Liên hiệp Phụ nữ tỉnh" not in page
+    assert '<tr id="unit-PHUNU-X1">' in page
+    # A unit above its section, asked for by hand, answers as one that does not exist.
+    above = editor.get(f"/admin/quarterlyreport/submissions/?period={quarter.id}&parent={unit('PHUNU').id}")
+    missing = editor.get(f"/admin/quarterlyreport/submissions/?period={quarter.id}&parent=999999")
+    assert above.status_code == missing.status_code == 302
+    assert above.headers["Location"] == missing.headers["Location"]
+
+
 def test_the_secretariat_opens_and_closes_quarters_and_editors_cannot(login, quarter):
     editor = login("bt_phunu", role="editor", org="PHUNU")
     editor.post("/admin/reportingperiod/new/", data={"year": "2024", "quarter": "3", "status": "open"})
