@@ -6,11 +6,12 @@ role check and reaches reports only through its scoped `get_one` and
 `get_query`. A report, unit or quarter the user cannot reach answers exactly
 like one that does not exist.
 """
-import datetime
 
 from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.babel import gettext
+from flask_admin.model.fields import AjaxSelectField
+from wtforms import Form
 
 from admin_views import report_rules as rules
 from admin_views import report_workflow as workflow
@@ -39,9 +40,10 @@ class ReportPages:
 
     @expose("/entry/", methods=("GET", "POST"))
     def entry(self):
-        if "id" not in request.args and "org" not in request.args:
-            return self.render(self.chooser_template, organisations=self.reporting_units(),
-                               periods=_periods(), chosen=scope_root())
+        if "id" not in request.args and not request.args.get("org"):
+            if "org" in request.args:  # the chooser sent without a unit
+                flash("Hãy chọn đơn vị báo cáo.", "error")
+            return self._chooser()
         found = self._locate()
         if found is None:
             return self._missing()
@@ -140,14 +142,15 @@ class ReportPages:
             return None
         return self.scope_lookup(Organisation, Organisation.select()).where(Organisation.id == pk).first()
 
-    def reporting_units(self):
-        """Units this user reaches that file reports (the bloc root does not), tree order."""
-        today = datetime.date.today()
-        query = (self.scope_lookup(Organisation, Organisation.select())
-                 .where(Organisation.kind != "khoi",
-                        Organisation.active_to.is_null() | (Organisation.active_to > today))
-                 .order_by(Organisation.path))
-        return list(query)
+    def _chooser(self):
+        """"Nhập báo cáo": the unit is found by typing its name or code in the
+        view's own picker (the scoped ajax lookup of a report's unit), the
+        user's own unit already chosen. As a list of every unit in reach the
+        page was 1,3 MB for the secretariat of a province's 10.000 units."""
+        reachable = (self.scope_lookup(Organisation, Organisation.select())
+                     .where(Organisation.kind != "khoi").exists())
+        form = _unit_chooser(self._form_ajax_refs["organisation"], scope_root())
+        return self.render(self.chooser_template, form=form, reachable=reachable, periods=_periods())
 
     # --- who has reported ---------------------------------------------------
 
@@ -205,6 +208,12 @@ class ReportPages:
             report = reports.get(unit.id)
             rows.append((unit, report, period.is_late(report.submitted_at if report else None)))
         return rows
+
+
+def _unit_chooser(loader, chosen):
+    class UnitChooser(Form):
+        org = AjaxSelectField(loader, "Đơn vị báo cáo")
+    return UnitChooser(org=chosen)
 
 
 def _with_children(units):

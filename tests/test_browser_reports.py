@@ -1,9 +1,10 @@
 """The quarterly report in headless Chromium: the secretariat opens a quarter,
 an editor fills the grid (live coverage, figures copied from the member
-records, the mismatch marker) and sends it, the secretariat approves it."""
+records, the mismatch marker) and sends it, the secretariat approves it and
+opens another unit's grid by typing the unit's name."""
 import pytest
 
-from tests.test_browser import browser, log_in, page, server  # noqa: F401  (fixtures used by name)
+from tests.test_browser import browser, log_in, page, pick, server  # noqa: F401  (fixtures used by name)
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +66,11 @@ def test_a_quarter_from_opening_to_approval(page):
     page.wait_for_selector(".alert-success")
     assert page.inner_text("#report-status") == "Đã duyệt (khoá)"
     assert page.locator("#reopen-form").count() == 1
+
+    # "Nhập báo cáo" for another unit: typed into the picker, not found among 10.000 options.
+    page.goto("/admin/quarterlyreport/entry/")
+    pick(page, "org", "nong dan tinh", "Hội Nông dân tỉnh")
+    page.select_option("#period", label="Quý II/2030 – hạn nộp 15/07/2030")
+    page.click("button:has-text('Mở bảng số liệu')")
+    page.wait_for_selector("#report-form")
+    assert "Báo cáo Quý II/2030 · Hội Nông dân tỉnh (NONGDAN)" in page.inner_text("h2")

@@ -267,11 +267,25 @@ def test_the_bloc_itself_files_no_report(login, quarter):
     assert QuarterlyReport.select().count() == 1
 
 
-def test_the_chooser_opens_the_grid_of_a_unit_in_reach(phunu, quarter):
+def test_the_chooser_opens_the_grid_of_a_unit_in_reach(phunu, quarter, login):
     page = text(phunu.get("/admin/quarterlyreport/"))
     assert "Nhập báo cáo" in page and "Tình hình nộp báo cáo" in page
     page = text(phunu.get("/admin/quarterlyreport/entry/"))
-    assert "Hội Liên hiệp Phụ nữ tỉnh (PHUNU)" in page and "Hội Nông dân tỉnh" not in page
+    picker = re.search(r'<input[^>]*id="org"[^>]*>', page).group(0)
+    # The editor's own unit is already chosen; others are found by typing, within reach only.
+    assert f'value="{unit("PHUNU").id}"' in picker and "Hội Liên hiệp Phụ nữ tỉnh (PHUNU)" in picker
+    assert "Hội Nông dân tỉnh" not in page and "<option" not in page.split('id="org"')[1].split('id="period"')[0]
     assert "Quý II/2024" in page and "Quý I/2024 (đã khoá)" in page
+    lookup = re.search(r'data-url="([^"]+)"', picker).group(1)
+    assert phunu.get(f"{lookup}&query=nong+dan").get_json() == []
+    assert [name for _, name in phunu.get(f"{lookup}&query=phu+nu").get_json()] == ["Hội Liên hiệp Phụ nữ tỉnh (PHUNU)"]
+    # Sent without a unit: the chooser again, saying so.
+    page = text(phunu.get(f"/admin/quarterlyreport/entry/?org=&period={quarter.id}", follow_redirects=True))
+    assert "Hãy chọn đơn vị báo cáo." in page and 'id="org"' in page
     page = text(phunu.get(f"/admin/quarterlyreport/entry/?org={unit('PHUNU').id}&period={quarter.id}"))
     assert "Báo cáo Quý II/2024 · Hội Liên hiệp Phụ nữ tỉnh" in page and "Lưu nháp" in page
+
+    office = login("bt_vanphong", role="secretariat")
+    picker = re.search(r'<input[^>]*id="org"[^>]*>', text(office.get("/admin/quarterlyreport/entry/"))).group(0)
+    assert "value=" not in picker  # the secretariat has no unit of its own: it types one
+    assert [name for _, name in office.get(f"{lookup}&query=nong+dan").get_json()] == ["Hội Nông dân tỉnh (NONGDAN)"]
