@@ -211,6 +211,7 @@ class ReportPages:
 
 
 def _unit_chooser(loader, chosen):
+    """The chooser's unit field: `loader`'s picker with `chosen` already in it."""
     class UnitChooser(Form):
         org = AjaxSelectField(loader, "Đơn vị báo cáo")
     return UnitChooser(org=chosen)
