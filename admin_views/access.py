@@ -42,6 +42,14 @@ def scope_root():
     return None
 
 
+def ancestors_in_scope(unit):
+    """The units above `unit` that the current user reaches, top first: a
+    page's way back up the tree, which stops at an editor's own unit."""
+    root = scope_root()
+    return [above for above in unit.ancestors()
+            if above.id != unit.id and (root is None or above.is_descendant_of(root))]
+
+
 def organisations_in_scope():
     """Ids the user reaches, as a subquery; None when nothing narrows them."""
     root = scope_root()

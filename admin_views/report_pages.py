@@ -15,7 +15,7 @@ from wtforms import Form
 
 from admin_views import report_rules as rules
 from admin_views import report_workflow as workflow
-from admin_views.access import scope_root
+from admin_views.access import ancestors_in_scope, scope_root
 from admin_views.base import StaleRecord
 from admin_views.formatters import format_number
 from admin_views.report_entry import EntryGrid
@@ -168,8 +168,10 @@ class ReportPages:
             if parent is None:
                 return self._missing()
         rows = self._submission_rows(parent, period) if period and parent else []
+        # Down the tree by its rows and back by the trail, as the totals page goes.
+        trail = ancestors_in_scope(parent) if parent else []
         return self.render(self.submissions_template, periods=periods, period=period, parent=parent,
-                           trail=self._trail(parent), has_children=_with_children(unit for unit, _, _ in rows),
+                           trail=trail, has_children=_with_children(unit for unit, _, _ in rows),
                            rows=rows, summary=_summary(rows), may_send_back=workflow.may_send_back)
 
     def _default_parent(self):
@@ -178,18 +180,6 @@ class ReportPages:
                 or Organisation.select().where(Organisation.parent.is_null())
                 .order_by(Organisation.id).first())
         return self.unit_in_scope(root.id) if root is not None else None
-
-    def _trail(self, parent):
-        """The units above `parent` that this user reaches, top first: the way back up.
-
-        The overview goes down the tree by its rows, as the totals page does;
-        it used to offer every unit with units below it in one list, some
-        2.000 options that were nine tenths of the page and of its time."""
-        if parent is None:
-            return []
-        root = scope_root()
-        return [unit for unit in parent.ancestors()
-                if unit.id != parent.id and (root is None or unit.is_descendant_of(root))]
 
     def _submission_rows(self, parent, period):
         """[(unit, report or None, late)] for the parent (unless it is the bloc)

@@ -6,7 +6,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from admin_views import auditing
-from admin_views.access import SignedInPage, scope_root, user_role
+from admin_views.access import SignedInPage, ancestors_in_scope, scope_root, user_role
 from models import Organisation, Setting
 from models.reporting import quarter_label
 from portal.reporting import data, formatting, panels, people
@@ -101,9 +101,7 @@ class TotalsView(ReportPage):
         totals = build(selection)
         units = totals.units
         last_quarter = selection.quarters[-1]
-        root = scope_root()
-        trail = [o for o in selection.parent.ancestors()
-                 if root is None or o.is_descendant_of(root)]
+        trail = [*ancestors_in_scope(selection.parent), selection.parent]
         return self.render(
             "reports/totals.html", totals=totals, selection=selection, modes=MODES, args=request.args,
             trail=trail, fmt=formatting, quarter_label=quarter_label,
