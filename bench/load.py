@@ -48,13 +48,17 @@ def main(argv=None):
     parser.add_argument("--nodes", type=int, choices=(1, 2), default=1)
     parser.add_argument("--members", type=int, default=100_000, help="generated when the database is empty")
     parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--step", choices=("setup", "verify"), help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=("setup", "settle", "verify"), help=argparse.SUPPRESS)
     parser.add_argument("--ledger", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = args.database
     if args.step == "setup":
         from bench.load_setup import setup
         print(json.dumps(setup(args.users)))
+        return 0
+    if args.step == "settle":
+        from bench.load_setup import settle
+        print(json.dumps(settle()))
         return 0
     if args.step == "verify":
         from bench.load_setup import verify
@@ -127,6 +131,7 @@ def prepare(database, members):
         print(f"Tạo tỉnh giả lập {members:,} hội viên…".replace(",", "."), flush=True)
         subprocess.run(flask + ["generate", "--members", str(members)], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
+        _step("settle", database)
 
 
 def server_env(database, workdir):
@@ -179,6 +184,7 @@ def swarm(plan, users, duration, roles):
         "grids": {str(k): v for k, v in ledger["grids"].items()},
         "imports": ledger["imports"], "conflicts": ledger["conflicts"],
         "submitted": sorted(ledger["submitted"]), "server_errors": len(server_errors),
+        "audit_from": plan["audit_from"],
     }, used
 
 
